@@ -1,0 +1,209 @@
+package vigil_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/workday"
+)
+
+func london(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, vigil.London)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func endOf(day string) time.Time {
+	return london(day+" 00:00").AddDate(0, 0, 1).Add(-time.Nanosecond)
+}
+
+// TestEveryClock checks each default clock's due time for each instance,
+// across weekends and bank holidays, with England's calendar.
+func TestEveryClock(t *testing.T) {
+	cal := workday.England()
+	rules := vigil.DefaultRules()
+	tests := []struct {
+		name     string
+		kind     string
+		instance int
+		start    time.Time
+		want     time.Time
+	}{
+		// Friday before the August bank holiday: Monday 25 August 2025 does not count.
+		{"decision over a bank-holiday weekend", "decision", 1, london("2025-08-22 16:30"), endOf("2025-08-26")},
+		{"decision on a Monday", "decision", 1, london("2025-09-01 09:00"), endOf("2025-09-02")},
+		{"decision over Christmas", "decision", 1, london("2025-12-24 17:00"), endOf("2025-12-29")},
+		// 45 working days from Monday 1 September 2025: no bank holidays in between.
+		{"assessment", "assessment", 1, london("2025-09-01 10:00"), endOf("2025-11-03")},
+		// 45 working days across Christmas and New Year 2025-26 (25, 26 December and 1 January).
+		{"assessment over Christmas", "assessment", 1, london("2025-12-01 10:00"), endOf("2026-02-05")},
+		{"strategy discussion", "strategy_discussion", 1, london("2026-04-02 12:00"), endOf("2026-04-07")}, // Good Friday and Easter Monday
+		{"initial conference", "initial_conference", 1, london("2025-09-01 14:00"), endOf("2025-09-22")},
+		{"initial conference over the coronation", "initial_conference", 1, london("2023-05-02 11:00"), endOf("2023-05-24")},
+		{"core group", "core_group", 1, london("2025-09-22 14:00"), endOf("2025-10-06")},
+		{"first review conference", "review_conference", 1, london("2025-09-22 14:00"), endOf("2025-12-22")},
+		{"later review conference", "review_conference", 2, london("2025-12-22 10:00"), endOf("2026-06-22")},
+		{"later review conference, month end", "review_conference", 3, london("2026-08-31 10:00"), endOf("2027-02-28")},
+		{"first looked-after review", "looked_after_review", 1, london("2025-09-01 10:00"), endOf("2025-09-29")},
+		{"second looked-after review", "looked_after_review", 2, london("2025-09-29 10:00"), endOf("2025-12-29")},
+		{"third looked-after review", "looked_after_review", 3, london("2025-12-29 10:00"), endOf("2026-06-29")},
+		{"fourth looked-after review", "looked_after_review", 4, london("2026-06-29 10:00"), endOf("2026-12-29")},
+		{"return home interview", "return_interview", 1, london("2025-10-24 23:30"), london("2025-10-27 23:30").Add(-time.Hour)}, // 72 h across the clocks going back
+		{"referral acknowledgement", "referral_acknowledgement", 1, london("2026-05-22 17:00"), endOf("2026-05-26")},             // spring bank holiday
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rule := rules.Clock(tt.kind)
+			if rule == nil {
+				t.Fatalf("no clock %s", tt.kind)
+			}
+			seen[tt.kind] = true
+			got := rule.Period(tt.instance).After(cal, tt.start)
+			if !got.Equal(tt.want) {
+				t.Errorf("due %v, want %v", got.In(vigil.London), tt.want.In(vigil.London))
+			}
+		})
+	}
+	for _, c := range vigil.DefaultClockRules {
+		if !seen[c.Kind] {
+			t.Errorf("clock %s has no test", c.Kind)
+		}
+	}
+}
+
+func TestRecurrence(t *testing.T) {
+	r := vigil.DefaultRules()
+	tests := []struct {
+		kind     string
+		instance int
+		recurs   bool
+	}{
+		{"decision", 1, false}, {"review_conference", 1, true}, {"review_conference", 7, true},
+		{"looked_after_review", 3, true}, {"core_group", 1, false}, {"return_interview", 1, false},
+	}
+	for _, tt := range tests {
+		if got := r.Clock(tt.kind).Recurs(tt.instance); got != tt.recurs {
+			t.Errorf("%s instance %d recurs = %v, want %v", tt.kind, tt.instance, got, tt.recurs)
+		}
+	}
+}
+
+func TestParseRules(t *testing.T) {
+	local := `{"clocks": [
+		{"kind": "decision", "label": "Decision on the referral", "start_on": "referral.received", "from_received": true,
+		 "schedule": [{"hours": 12}], "met_by": ["referral.decided"], "source": "Local: 12 hours"},
+		{"kind": "health_check", "label": "Initial health assessment", "start_on": "looked_after.started",
+		 "schedule": [{"working_days": 20}], "met_by": ["health_assessment.done"], "source": "Local"}]}`
+	r, err := vigil.ParseRules([]byte(local))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := r.Clock("decision").Period(1); p.Hours != 12 {
+		t.Errorf("local decision clock = %v, want 12 hours", p)
+	}
+	if r.Clock("health_check") == nil || r.Clock("assessment") == nil {
+		t.Error("a local clock was not added, or a default was lost")
+	}
+	for name, bad := range map[string]string{
+		"unknown field":  `{"clocks": [], "colour": "red"}`,
+		"two units":      `{"clocks": [{"kind": "x", "label": "X", "start_on": "a", "met_by": ["b"], "schedule": [{"hours": 1, "months": 1}]}]}`,
+		"no schedule":    `{"clocks": [{"kind": "x", "label": "X", "start_on": "a", "met_by": ["b"]}]}`,
+		"not json":       `clocks: []`,
+		"nothing starts": `{"clocks": [{"kind": "x", "label": "X", "met_by": ["b"], "schedule": [{"hours": 1}]}]}`,
+	} {
+		if _, err := vigil.ParseRules([]byte(bad)); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("%s: err = %v, want invalid", name, err)
+		}
+	}
+}
+
+func TestDecide(t *testing.T) {
+	open := func(kinds ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, k := range kinds {
+			m[k] = true
+		}
+		return m
+	}
+	tests := []struct {
+		name    string
+		state   vigil.CaseState
+		kind    string
+		outcome string
+		to      vigil.Stage
+		needs   string // part of the error, if refused
+	}{
+		{"referral to assessment", vigil.CaseState{Stage: vigil.StageReferral}, vigil.DecideReferral, "assessment", vigil.StageAssessment, ""},
+		{"referral to section 47", vigil.CaseState{Stage: vigil.StageReferral}, vigil.DecideReferral, "section47", vigil.StageStrategy, ""},
+		{"strategy before referral decision", vigil.CaseState{Stage: vigil.StageReferral}, vigil.DecideStrategy, "section47", "", "decide on section 47"},
+		{"conference before section 47", vigil.CaseState{Stage: vigil.StageStrategy}, vigil.DecideConference, "protection_plan", "", "section 47 enquiry first"},
+		{"no conference while assessing", vigil.CaseState{Stage: vigil.StageSection47, AssessmentDue: true}, vigil.DecideSection47, "no_conference", vigil.StageAssessment, ""},
+		{"no conference after assessment", vigil.CaseState{Stage: vigil.StageSection47}, vigil.DecideSection47, "no_conference", vigil.StageChildInNeed, ""},
+		{"strategy from missing pattern", vigil.CaseState{Stage: vigil.StageChildInNeed, OpenClocks: open("strategy_discussion")}, vigil.DecideStrategy, "no_section47", vigil.StageChildInNeed, ""},
+		{"plan from conference", vigil.CaseState{Stage: vigil.StageConference}, vigil.DecideConference, "protection_plan", vigil.StageProtectionPlan, ""},
+		{"closure from a plan", vigil.CaseState{Stage: vigil.StageProtectionPlan}, vigil.DecideCloseRequest, "requested", "", "statutory work must be finished"},
+		{"closure refused returns", vigil.CaseState{Stage: vigil.StageClosing, StageBefore: vigil.StageChildInNeed}, vigil.DecideCloseApproval, "rejected", vigil.StageChildInNeed, ""},
+		{"closure approved", vigil.CaseState{Stage: vigil.StageClosing}, vigil.DecideCloseApproval, "approved", vigil.StageClosed, ""},
+		{"nothing after closure", vigil.CaseState{Stage: vigil.StageClosed}, vigil.DecideLookedAfterStart, "started", "", "closed"},
+		{"looked after twice", vigil.CaseState{Stage: vigil.StageChildInNeed, LookedAfter: true}, vigil.DecideLookedAfterStart, "started", "", "already"},
+		{"review without care", vigil.CaseState{Stage: vigil.StageChildInNeed}, vigil.DecideLookedAfterReview, "held", "", "looked after first"},
+		{"return interview without return", vigil.CaseState{Stage: vigil.StageAssessment}, vigil.DecideReturnInterview, "held", "", "record the return first"},
+		{"unknown outcome", vigil.CaseState{Stage: vigil.StageReferral}, vigil.DecideReferral, "maybe", "", "Choose an outcome"},
+		{"unknown kind", vigil.CaseState{Stage: vigil.StageReferral}, "vibes", "x", "", "not a decision"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, to, err := vigil.Decide(tt.state, tt.kind, tt.outcome)
+			if tt.needs != "" {
+				if err == nil || !strings.Contains(vigil.ErrorMessage(err), tt.needs) {
+					t.Errorf("err = %v, want refusal mentioning %q", err, tt.needs)
+				}
+				return
+			}
+			if err != nil || to != tt.to {
+				t.Errorf("to %s, err %v; want %s", to, err, tt.to)
+			}
+		})
+	}
+}
+
+func TestScreeningLevel(t *testing.T) {
+	age := func(n int) *int { return &n }
+	h, m, l := vigil.ScoreHigh, vigil.ScoreMedium, vigil.ScoreLow
+	tests := []struct {
+		name   string
+		age    *int
+		scores map[string]vigil.Score
+		want   vigil.RiskLevel
+	}{
+		{"nothing", age(15), nil, vigil.RiskNone},
+		{"one low", age(15), map[string]vigil.Score{"truancy": l}, vigil.RiskLow},
+		{"one medium", age(15), map[string]vigil.Score{"truancy": m}, vigil.RiskLow},
+		{"two medium", age(15), map[string]vigil.Score{"truancy": m, "gifts": m}, vigil.RiskMedium},
+		{"one high at 15", age(15), map[string]vigil.Score{"cars": h}, vigil.RiskMedium},
+		{"one high at 13", age(13), map[string]vigil.Score{"cars": h}, vigil.RiskHigh},
+		{"one high at 14", age(14), map[string]vigil.Score{"cars": h}, vigil.RiskMedium},
+		{"one high, age unknown", nil, map[string]vigil.Score{"cars": h}, vigil.RiskMedium},
+		{"two high", age(16), map[string]vigil.Score{"cars": h, "hotels": h}, vigil.RiskHigh},
+		{"one high two medium", age(16), map[string]vigil.Score{"cars": h, "gifts": m, "missing": m}, vigil.RiskHigh},
+	}
+	for _, tt := range tests {
+		if got := vigil.ScreeningLevel(tt.age, tt.scores); got != tt.want {
+			t.Errorf("%s: level %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestAgeAt(t *testing.T) {
+	c := vigil.Child{DateOfBirth: "2012-02-29"}
+	for at, want := range map[string]int{"2025-02-28 12:00": 12, "2025-03-01 00:00": 13, "2024-02-29 09:00": 12, "2024-02-28 23:00": 11} {
+		if got := c.AgeAt(london(at)); got == nil || *got != want {
+			t.Errorf("age at %s = %v, want %d", at, got, want)
+		}
+	}
+}

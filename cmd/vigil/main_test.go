@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/sqldb"
+	"github.com/vigil-project/vigil/internal/sqlstore"
+	"github.com/vigil-project/vigil/internal/synth"
+)
+
+// vigil runs the command in-process and returns its exit code and output.
+func runVigil(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestKeysGenerate(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "log.key")
+	code, stdout, stderr := runVigil(t, "keys", "generate", "--origin", "test.vigil.invalid/log", "--out", out)
+	if code != 0 {
+		t.Fatalf("keys generate: exit %d: %s", code, stderr)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, want 0600", fi.Mode().Perm())
+	}
+	key, err := ledger.LoadKey(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, key.VerifierKey()) {
+		t.Errorf("output does not show the verifier key: %s", stdout)
+	}
+	secret, _ := os.ReadFile(out)
+	if strings.Contains(stdout+stderr, strings.TrimSpace(string(secret))) {
+		t.Error("the private key was printed")
+	}
+	if code, _, stderr := runVigil(t, "keys", "generate", "--origin", "test.vigil.invalid/log", "--out", out); code == 0 || !strings.Contains(stderr, "never overwritten") {
+		t.Errorf("overwriting a key: exit %d, %s", code, stderr)
+	}
+}
+
+// seeded makes a SQLite database with a small town and returns its DSN and key.
+func seeded(t *testing.T) (dsn string, key *ledger.Key) {
+	t.Helper()
+	ctx := context.Background()
+	dsn = "sqlite:" + filepath.Join(t.TempDir(), "vigil.db")
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
+	key, _ = ledger.ParseKey(skey)
+	s, err := sqlstore.Open(ctx, db, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.Seed(ctx, s, synth.Options{Seed: 3, Concerns: 5}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return dsn, key
+}
+
+// TestVerifyDBNamesTamperedRecords edits the SQLite file behind Vigil's
+// back, as a database administrator could, and checks that `vigil verify
+// --db` fails and names each record.
+func TestVerifyDBNamesTamperedRecords(t *testing.T) {
+	tests := []struct {
+		name  string
+		sql   string
+		table string
+		kind  string
+	}{
+		{"row edited", `UPDATE concerns SET what_happened = 'Nothing to worry about.' WHERE id = (SELECT MIN(id) FROM concerns)`, "concerns", "row-edited"},
+		{"row deleted", `DELETE FROM case_events WHERE id = (SELECT MIN(id) FROM case_events)`, "case_events", "row-deleted"},
+		{"owner changed", `UPDATE cases SET owner_id = (SELECT id FROM users WHERE username = 'referrer') WHERE id = (SELECT MIN(id) FROM cases)`, "cases", "row-edited"},
+		{"row inserted", `INSERT INTO api_tokens (id, version, user_id, token_hash, label, created_at) SELECT 'planted', 1, id, X'00', 'x', 0 FROM users LIMIT 1`, "api_tokens", "row-inserted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn, key := seeded(t)
+			if code, stdout, stderr := runVigil(t, "verify", "--db", dsn, "--key", key.VerifierKey()); code != 0 || !strings.HasPrefix(stdout, "ok:") {
+				t.Fatalf("untouched database: exit %d: %s%s", code, stdout, stderr)
+			}
+			db, err := sqldb.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var id string
+			if tt.kind != "row-inserted" {
+				db.Reader.QueryRow("SELECT MIN(id) FROM " + tt.table).Scan(&id)
+			} else {
+				id = "planted"
+			}
+			if _, err := db.Writer.Exec(tt.sql); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			code, stdout, _ := runVigil(t, "verify", "--db", dsn, "--key", key.VerifierKey())
+			if code != 1 {
+				t.Errorf("exit %d after tampering, want 1", code)
+			}
+			want := tt.kind + ": " + tt.table + "/" + id
+			if !strings.Contains(stdout, want) || !strings.Contains(stdout, "FAILED") {
+				t.Errorf("output does not name %q:\n%s", want, stdout)
+			}
+		})
+	}
+}
+
+func TestVerifyURL(t *testing.T) {
+	ctx := context.Background()
+	dsn, key := seeded(t)
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := sqlstore.Open(ctx, db, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Log().Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(s, server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	state := filepath.Join(t.TempDir(), "auditor.state")
+	for i, want := range []string{"entries fetched", "consistent with the previous checkpoint"} {
+		code, stdout, stderr := runVigil(t, "verify", "--url", srv.URL+"/log", "--key", key.VerifierKey(), "--state", state)
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Fatalf("audit %d: exit %d: %s%s", i+1, code, stdout, stderr)
+		}
+	}
+	// An auditor given the wrong key refuses the log.
+	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
+	other, _ := ledger.ParseKey(skey)
+	if code, stdout, _ := runVigil(t, "verify", "--url", srv.URL+"/log", "--key", other.VerifierKey()); code != 1 || !strings.Contains(stdout, "FAILED") {
+		t.Errorf("audit with another key: exit %d: %s", code, stdout)
+	}
+}
+
+// TestDemo runs `vigil demo` as a new user would and checks that it serves,
+// writes demo.json, and that its log verifies.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb bytes.Buffer
+	go func() { done <- run(ctx, []string{"demo", "--dir", dir, "--addr", "127.0.0.1:0"}, &out, &errb) }()
+	var df demoFile
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
+		if err == nil && json.Unmarshal(b, &df) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("demo.json not written within a minute: %s", errb.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	resp, err := http.Get(df.URL + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if len(df.Users) < 13 || df.LogKey == "" {
+		t.Errorf("demo.json has %d users and log key %q", len(df.Users), df.LogKey)
+	}
+	roles := map[string]bool{}
+	for _, u := range df.Users {
+		roles[string(u.Role)] = true
+		if u.Password == "" || !strings.HasPrefix(u.APIToken, "vgl_") {
+			t.Errorf("user %s lacks a password or token", u.Username)
+		}
+	}
+	if !roles["social_worker"] || !roles["investigator"] || !roles["administrator"] {
+		t.Errorf("demo roles %v", roles)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "demo.json")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("demo.json mode %v, want 0600", fi.Mode().Perm())
+	}
+	if code, stdout, stderr := runVigil(t, "verify", "--url", df.URL+"/log", "--key", df.LogKey); code != 0 {
+		t.Errorf("verify the demo's log: exit %d: %s%s", code, stdout, stderr)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("demo exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), df.URL) || !strings.Contains(out.String(), df.LogKey) {
+		t.Errorf("demo output lacks the URL or key:\n%s", out.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if code, _, stderr := runVigil(t, "nonsense"); code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Errorf("unknown command: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runVigil(t, "verify"); code != 2 || !strings.Contains(stderr, "give either --db or --url") {
+		t.Errorf("verify without flags: exit %d: %s", code, stderr)
+	}
+}

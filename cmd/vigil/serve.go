@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/escalate"
+	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/sqldb"
+	"github.com/vigil-project/vigil/internal/sqlstore"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("serve", stderr)
+	dsn := fs.String("db", "", "database: sqlite:PATH or postgres://... (required)")
+	keyFile := fs.String("key", "", "the log's signing key file, made by `vigil keys generate` (required)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP (only for trials on localhost; put Vigil behind TLS)")
+	debug := fs.Bool("debug", false, "log every request")
+	rulesFile := fs.String("rules", "", "a JSON file of local clock rules and escalation ladder, over the national defaults")
+	oidcFlags := addOIDCFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dsn == "" || *keyFile == "" {
+		fs.Usage()
+		return &exitError{2, "--db and --key are required"}
+	}
+	logger := newLogger(stderr, *debug)
+	key, err := ledger.LoadKey(*keyFile)
+	if err != nil {
+		return err
+	}
+	db, err := sqldb.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := sqlstore.Open(ctx, db, key, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *rulesFile != "" {
+		b, err := os.ReadFile(*rulesFile)
+		if err != nil {
+			return err
+		}
+		rules, err := vigil.ParseRules(b)
+		if err != nil {
+			return fmt.Errorf("%s: %s", *rulesFile, vigil.ErrorMessage(err))
+		}
+		store.UseRules(rules)
+	}
+	oidc, err := oidcFlags.config()
+	if err != nil {
+		return err
+	}
+	h, err := server.New(store, server.Options{Logger: logger, SecureCookies: !*insecure, OIDC: oidc})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("vigil serving", "url", "http://"+ln.Addr().String(), "log_origin", key.Origin(), "engine", string(db.Engine))
+	fmt.Fprintf(stdout, "Vigil is running at http://%s\nLog verifier key: %s\n", ln.Addr(), key.VerifierKey())
+	go (&escalate.Sweeper{Store: store, Logger: logger}).Run(ctx)
+	go publishDue(ctx, store, logger) // monthly and yearly statistics releases: see stats.go
+	go (&escalate.Sweeper{Store: store.SpeakUpSweeper(), Logger: logger}).Run(ctx)
+	return server.Serve(ctx, ln, h, logger)
+}

@@ -1,0 +1,102 @@
+package link
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestCandidates(t *testing.T) {
+	ms := []Mention{
+		{ID: "a", GivenName: "Kayla", FamilyName: "Harrington", DOB: "2009-03-14", Identifier: "9434765919"},
+		{ID: "b", GivenName: "Kayla", FamilyName: "Harington", DOB: "2009-03-14", Identifier: "9434765991"}, // typos everywhere
+		{ID: "c", GivenName: "Harrington", FamilyName: "Kayla", DOB: "", Identifier: ""},                    // swapped, no date
+		{ID: "d", GivenName: "Tom", FamilyName: "Brown", DOB: "1990-01-01", Postcode: "S60 1AA"},            // nobody like them
+		{ID: "e", GivenName: "Zed", FamilyName: "Quinn", DOB: "1990-01-01", Address: "4 Mill Lane", Postcode: "S60 1AA"},
+	}
+	recs := NormaliseAll(ms)
+	seen := map[[2]int]uint32{}
+	gen, skipped := Candidates(recs, Options{}, func(i, j int, rules uint32) {
+		if i >= j {
+			t.Errorf("pair (%d, %d) not ordered", i, j)
+		}
+		if _, dup := seen[[2]int{i, j}]; dup {
+			t.Errorf("pair (%d, %d) twice", i, j)
+		}
+		seen[[2]int{i, j}] = rules
+	})
+	for _, want := range [][2]int{{0, 1}, {0, 2}, {1, 2}} {
+		if seen[want] == 0 {
+			t.Errorf("pair %s-%s not a candidate; candidates %v", ms[want[0]].ID, ms[want[1]].ID, seen)
+		}
+	}
+	if seen[[2]int{0, 3}] != 0 {
+		t.Error("unrelated records compared")
+	}
+	if skipped != 0 || gen < int64(len(seen)) {
+		t.Errorf("generated %d, skipped %d, kept %d", gen, skipped, len(seen))
+	}
+	// The identifier typo is found by the one-edit rule.
+	if rules := seen[[2]int{0, 1}]; rules&(1<<ruleIndex(t, "identifier within one edit")) == 0 {
+		t.Errorf("identifiers one edit apart not blocked together: rules %b", rules)
+	}
+}
+
+func ruleIndex(t *testing.T, name string) int {
+	for i, r := range DefaultRules {
+		if r.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no rule %q", name)
+	return -1
+}
+
+func TestCandidatesMaxBlock(t *testing.T) {
+	var ms []Mention
+	for i := range 50 {
+		ms = append(ms, Mention{ID: fmt.Sprint(i), Phone: "07700 900123"}) // a switchboard number
+	}
+	n := 0
+	_, skipped := Candidates(NormaliseAll(ms), Options{MaxBlock: 20}, func(i, j int, rules uint32) { n++ })
+	if n != 0 || skipped == 0 {
+		t.Errorf("a block of 50 over a limit of 20 gave %d pairs, %d blocks skipped", n, skipped)
+	}
+}
+
+func TestDeletionKeys(t *testing.T) {
+	keys := func(s string) map[uint64]bool {
+		m := map[uint64]bool{}
+		deletions(1, s, func(k uint64) { m[k] = true })
+		return m
+	}
+	share := func(a, b string) bool {
+		kb := keys(b)
+		for k := range keys(a) {
+			if kb[k] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range [][2]string{{"1234567", "1234568"}, {"1234567", "1243567"}, {"1234567", "123567"}, {"1234567", "12345678"}} {
+		if !share(p[0], p[1]) {
+			t.Errorf("%s and %s share no key", p[0], p[1])
+		}
+	}
+	if share("1234567", "7654321") {
+		t.Error("distant values share a key")
+	}
+}
+
+func TestScoreUnprepared(t *testing.T) {
+	ms, _ := synthMentions(3, 1500)
+	res, err := Dedupe(t.Context(), NormaliseAll(ms), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Normalise(Mention{GivenName: "Kayla", FamilyName: "Harrington", Address: "12 Wharncliffe Road"})
+	b := Normalise(Mention{GivenName: "Kayla", FamilyName: "Harrington", Address: "12 Wharncliffe Rd"})
+	if _, p := res.Model.Score(&a, &b); p <= 0 || p > 1 {
+		t.Errorf("probability %v", p)
+	}
+}

@@ -1,0 +1,371 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/speakup"
+)
+
+// This file is the recipients' side of the speak-up pages: setting up and
+// unlocking a key, the inbox, a report with its conversation, custodians'
+// decisions on identities, and oversight's register.
+
+// keyring returns the signed-in recipient's unlocked key, or nil.
+func (h *speakupPages) keyring(r *http.Request, u *vigil.User) *speakup.Keyring {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	k, ok := h.keys.get(c.Value)
+	if !ok || k.UserID != u.ID {
+		return nil
+	}
+	return k
+}
+
+// agencyNames returns every agency's name by id.
+func (h *speakupPages) agencyNames(r *http.Request) (map[vigil.ID]string, error) {
+	agencies, err := h.svc.Agencies(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := map[vigil.ID]string{}
+	for _, a := range agencies {
+		out[a.ID] = a.Name
+	}
+	return out, nil
+}
+
+// inboxView is what the inbox shows.
+type inboxView struct {
+	Enrolled, Unlocked, Custodian, Oversee bool
+	Reports                                []*speakup.Report
+	Pending                                int
+	Agencies                               map[vigil.ID]string
+	Now                                    time.Time
+}
+
+func (h *speakupPages) inbox(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	actor := vigil.UserActor(u)
+	v := &inboxView{Oversee: speakup.CanOversee(u), Now: vigil.Now(), Unlocked: h.keyring(r, u) != nil}
+	rc, err := h.svc.RecipientOf(r.Context(), actor)
+	switch vigil.ErrorCode(err) {
+	case "":
+		v.Enrolled, v.Custodian = rc.Active, rc.Custodian
+	case vigil.ENOTFOUND:
+	default:
+		h.s.fail(w, r, err)
+		return
+	}
+	if v.Enrolled {
+		if v.Reports, err = h.svc.Inbox(r.Context(), actor); err != nil {
+			h.s.fail(w, r, err)
+			return
+		}
+		if v.Custodian {
+			ds, err := h.svc.Disclosures(r.Context(), actor)
+			if err != nil {
+				h.s.fail(w, r, err)
+				return
+			}
+			v.Pending = len(ds)
+		}
+	}
+	if v.Agencies, err = h.agencyNames(r); err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_inbox", &Page{Title: "Speak-up reports", Notice: speakupNotice(r), Data: v})
+}
+
+// keyView is the key page: set up a key, or unlock one to go on to Next.
+type keyView struct {
+	Enrol bool
+	Next  string
+}
+
+func (h *speakupPages) keyForm(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if _, err := h.svc.RecipientOf(r.Context(), vigil.UserActor(u)); err == nil {
+		http.Redirect(w, r, "/speak-up/inbox", http.StatusSeeOther)
+		return
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_key", &Page{Title: "Set up your speak-up key", Form: Form{}, Data: &keyView{Enrol: true}})
+}
+
+func (h *speakupPages) enrol(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if err := r.ParseForm(); err != nil {
+		h.s.fail(w, r, formError(err))
+		return
+	}
+	actor := vigil.UserActor(u)
+	password := r.PostForm.Get("password")
+	_, err := h.svc.Enrol(r.Context(), actor, password)
+	if err == nil {
+		var k *speakup.Keyring
+		if k, err = h.svc.Unlock(r.Context(), actor, password); err == nil {
+			h.keep(r, k)
+			http.Redirect(w, r, "/speak-up/inbox?notice=enrolled", http.StatusSeeOther)
+			return
+		}
+	}
+	if c := vigil.ErrorCode(err); c == vigil.EUNAUTHORIZED || c == vigil.EINVALID {
+		h.s.render(w, r, vigil.ErrorStatus(c), "speakup_key", &Page{Title: "Set up your speak-up key", Form: Form{},
+			Errors: []vigil.FieldError{{Field: "password", Message: vigil.ErrorMessage(err)}}, Data: &keyView{Enrol: true}})
+		return
+	}
+	h.s.fail(w, r, err)
+}
+
+// keep holds an unlocked key in memory for the signed-in session.
+func (h *speakupPages) keep(r *http.Request, k *speakup.Keyring) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		h.keys.put(c.Value, k)
+	}
+}
+
+// speakupNext returns next if it is a speak-up page, else the inbox.
+func speakupNext(next string) string {
+	if p := localPath(next); strings.HasPrefix(p, "/speak-up/") && !strings.ContainsAny(p, "?#") {
+		return p
+	}
+	return "/speak-up/inbox"
+}
+
+func (h *speakupPages) unlock(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if err := r.ParseForm(); err != nil {
+		h.s.fail(w, r, formError(err))
+		return
+	}
+	next := speakupNext(r.PostForm.Get("next"))
+	k, err := h.svc.Unlock(r.Context(), vigil.UserActor(u), r.PostForm.Get("password"))
+	if c := vigil.ErrorCode(err); c == vigil.EUNAUTHORIZED {
+		h.s.render(w, r, http.StatusUnauthorized, "speakup_key", &Page{Title: "Unlock your speak-up key", Form: Form{},
+			Errors: []vigil.FieldError{{Field: "password", Message: vigil.ErrorMessage(err)}}, Data: &keyView{Next: next}})
+		return
+	} else if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	h.keep(r, k)
+	http.Redirect(w, r, next+"?notice=unlocked", http.StatusSeeOther)
+}
+
+func (h *speakupPages) lock(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		h.keys.drop(c.Value)
+	}
+	http.Redirect(w, r, "/speak-up/inbox?notice=locked", http.StatusSeeOther)
+}
+
+// needKey shows the unlock page when the recipient's key is locked, and
+// reports whether it did.
+func (h *speakupPages) needKey(w http.ResponseWriter, r *http.Request, k *speakup.Keyring, next string) bool {
+	if k != nil {
+		return false
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_key", &Page{Title: "Unlock your speak-up key", Form: Form{}, Data: &keyView{Next: next}})
+	return true
+}
+
+// detailView is what a report's page shows.
+type detailView struct {
+	D           *speakup.Detail
+	Agencies    map[vigil.ID]string
+	CanOpenCase bool
+	Now         time.Time
+}
+
+// caseInputs maps a concern's fields to the case form's inputs.
+var caseInputs = map[string]string{"child.name": "case-name", "child.age": "case-age", "what_happened": "case-what",
+	"child.address": "case-where", "child.date_of_birth": "case-age"}
+
+func (h *speakupPages) show(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	h.showReport(w, r, u, http.StatusOK, nil, nil)
+}
+
+func (h *speakupPages) showReport(w http.ResponseWriter, r *http.Request, u *vigil.User, status int, form Form, errs []vigil.FieldError) {
+	id := vigil.ID(r.PathValue("id"))
+	k := h.keyring(r, u)
+	// Open checks access (and logs a refusal) before it asks for a key, so
+	// that someone who may not read the report is refused, not asked to unlock.
+	d, err := h.svc.Open(r.Context(), vigil.UserActor(u), k, id)
+	if k == nil && vigil.ErrorCode(err) == vigil.EFORBIDDEN {
+		h.needKey(w, r, k, "/speak-up/reports/"+string(id))
+		return
+	} else if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	names, err := h.agencyNames(r)
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	if form == nil {
+		// The case form starts from what the report says; the recipient
+		// decides what the case should hold.
+		form = Form{"case-name": d.Content.Child.Name, "case-what": d.Content.What, "case-where": d.Content.Child.Address}
+		if _, err := strconv.Atoi(strings.TrimSpace(d.Content.Child.Age)); err == nil {
+			form["case-age"] = strings.TrimSpace(d.Content.Child.Age)
+		}
+	}
+	v := &detailView{D: d, Agencies: names, Now: vigil.Now(),
+		CanOpenCase: d.Channel.AboutChild() && d.CaseID == "" && d.Status != speakup.StatusClosed}
+	notice := ""
+	if status == http.StatusOK {
+		notice = speakupNotice(r)
+	}
+	h.s.render(w, r, status, "speakup_detail", &Page{Title: "Speak-up report", Notice: notice, Form: form, Errors: errs, Data: v})
+}
+
+// after finishes a form on a report's page: back to the page with a
+// notice, the page again with the problem beside its input, or an error page.
+func (h *speakupPages) after(w http.ResponseWriter, r *http.Request, u *vigil.User, err error, notice, input string, form Form) {
+	id := r.PathValue("id")
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/speak-up/reports/"+id+"?notice="+notice, http.StatusSeeOther)
+	case formProblem(err):
+		errs := inputErrorsOf(err, caseInputs, input)
+		if input != "case-name" {
+			errs = []vigil.FieldError{{Field: input, Message: vigil.ErrorMessage(err)}}
+		}
+		if form == nil {
+			form = Form{}
+		}
+		h.showReport(w, r, u, vigil.ErrorStatus(vigil.ErrorCode(err)), form, errs)
+	default:
+		h.s.fail(w, r, err)
+	}
+}
+
+func (h *speakupPages) acknowledge(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	err := h.svc.Acknowledge(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	h.after(w, r, u, err, "acknowledged", "message", nil)
+}
+
+func (h *speakupPages) ask(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "message")
+	if !ok {
+		return
+	}
+	err := h.svc.Ask(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), form["message"])
+	h.after(w, r, u, err, "asked", "message", form)
+}
+
+func (h *speakupPages) setStatus(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "status")
+	if !ok {
+		return
+	}
+	err := h.svc.SetStatus(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), speakup.Status(form["status"]))
+	h.after(w, r, u, err, "status", "status", form)
+}
+
+func (h *speakupPages) requestIdentity(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "reason")
+	if !ok {
+		return
+	}
+	err := h.svc.RequestIdentity(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), form["reason"])
+	h.after(w, r, u, err, "requested", "reason", form)
+}
+
+func (h *speakupPages) openCase(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "case-name", "case-age", "case-where", "case-what")
+	if !ok {
+		return
+	}
+	n := vigil.NewConcern{Child: vigil.Child{Name: form["case-name"], Address: form["case-where"]}, WhatHappened: form["case-what"]}
+	var err error
+	if a := strings.TrimSpace(form["case-age"]); a != "" {
+		age, aerr := strconv.Atoi(a)
+		if aerr != nil {
+			err = &vigil.Error{Code: vigil.EINVALID, Message: "Enter the child's age as a number, for example 14",
+				Fields: []vigil.FieldError{{Field: "child.age", Message: "Enter the child's age as a number, for example 14"}}}
+		}
+		n.Child.Age = &age
+	}
+	if err == nil {
+		if _, err = h.svc.OpenCase(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), n); err == nil {
+			http.Redirect(w, r, "/speak-up/reports/"+r.PathValue("id")+"?notice=case", http.StatusSeeOther)
+			return
+		}
+	}
+	h.after(w, r, u, err, "case", "case-name", form)
+}
+
+func (h *speakupPages) file(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	k := h.keyring(r, u)
+	file := r.PathValue("file")
+	original := strings.HasSuffix(file, ".original")
+	id := strings.TrimSuffix(strings.TrimSuffix(file, ".original"), ".copy")
+	a, data, err := h.svc.File(r.Context(), vigil.UserActor(u), k, vigil.ID(r.PathValue("id")), vigil.ID(id), original)
+	if k == nil && vigil.ErrorCode(err) == vigil.EFORBIDDEN {
+		h.needKey(w, r, k, "/speak-up/reports/"+r.PathValue("id"))
+		return
+	} else if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", a.MediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+a.Name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}
+
+// custodyView is what a custodian's page shows.
+type custodyView struct {
+	Requests []*speakup.Disclosure
+	Unlocked bool
+}
+
+func (h *speakupPages) custody(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	ds, err := h.svc.Disclosures(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_custody", &Page{Title: "Requests to see who made a report", Notice: speakupNotice(r),
+		Data: &custodyView{Requests: ds, Unlocked: h.keyring(r, u) != nil}})
+}
+
+func (h *speakupPages) decide(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "decision")
+	if !ok {
+		return
+	}
+	approve := form["decision"] == "approve"
+	k := h.keyring(r, u)
+	if approve && h.needKey(w, r, k, "/speak-up/custody") {
+		return
+	}
+	if err := h.svc.DecideIdentity(r.Context(), vigil.UserActor(u), k, vigil.ID(r.PathValue("id")), approve); err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	notice := "refused"
+	if approve {
+		notice = "approved"
+	}
+	http.Redirect(w, r, "/speak-up/custody?notice="+notice, http.StatusSeeOther)
+}
+
+// registerView is oversight's register.
+type registerView struct {
+	Items []*speakup.OversightItem
+	Now   time.Time
+}
+
+func (h *speakupPages) register(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	items, err := h.svc.Oversight(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_register", &Page{Title: "Speak-up register", Data: &registerView{Items: items, Now: vigil.Now()}})
+}

@@ -1,0 +1,237 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/vigil-project/vigil"
+)
+
+// workData is the "My work" page.
+type workData struct {
+	Now         time.Time
+	Owned       []workRow
+	Team        []workRow // team managers: their team's other open cases
+	Owners      map[vigil.ID]string
+	Escalations []*vigil.EscalationItem
+	Transfers   []*vigil.TransferItem
+}
+
+// workRow is a case in a work list with its next statutory deadline.
+type workRow struct {
+	*vigil.Case
+	DeadlineLabel string
+	Overdue       bool
+}
+
+func (s *Server) workRows(cases []*vigil.Case, now time.Time, except vigil.ID) []workRow {
+	var out []workRow
+	for _, c := range cases {
+		if c.OwnerID == except {
+			continue
+		}
+		row := workRow{Case: c}
+		if c.NextDue != nil {
+			row.DeadlineLabel = s.clockLabel(c.NextDueKind)
+			row.Overdue = now.After(*c.NextDue)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func (s *Server) myWork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	ctx, actor, now := r.Context(), vigil.UserActor(u), vigil.Now()
+	// The store sorts by the next open deadline, earliest first, so
+	// overdue work is at the top.
+	owned, err := s.svc.Cases(ctx, actor, vigil.CaseFilter{OwnerID: u.ID, Status: vigil.CaseOpen, ByDeadline: true})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := workData{Now: now, Owned: s.workRows(owned, now, "")}
+	if d.Escalations, err = s.svc.Escalations(ctx, actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Transfers, err = s.svc.TransfersOffered(ctx, actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u.TeamID != "" && u.Role == vigil.RoleTeamManager {
+		team, err := s.svc.Cases(ctx, actor, vigil.CaseFilter{TeamID: u.TeamID, Status: vigil.CaseOpen, ByDeadline: true})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Team = s.workRows(team, now, u.ID)
+		d.Owners = map[vigil.ID]string{}
+		for _, row := range d.Team {
+			if _, ok := d.Owners[row.OwnerID]; !ok {
+				d.Owners[row.OwnerID] = "Unknown"
+				if p, err := s.svc.FindUser(ctx, row.OwnerID); err == nil {
+					d.Owners[row.OwnerID] = p.Name
+				}
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "work", &Page{Title: "My work", Nav: "work", Notice: noticeOf(r), Data: d})
+}
+
+// transferData is the page answering an offer of a case.
+type transferData struct {
+	*vigil.TransferItem
+}
+
+// offeredTransfer finds a transfer offered to u and not yet answered.
+func (s *Server) offeredTransfer(r *http.Request, u *vigil.User, id vigil.ID) (*vigil.TransferItem, error) {
+	items, err := s.svc.TransfersOffered(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range items {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return nil, vigil.Errorf(vigil.ENOTFOUND, "This transfer was not found: it may have been answered already, or it was not offered to you.")
+}
+
+func (s *Server) transferForm(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	t, err := s.offeredTransfer(r, u, vigil.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "transfer", &Page{Title: "Case offered to you", Nav: "work", Form: Form{}, Data: transferData{t}})
+}
+
+var transferAnswerInputs = map[string]string{"reason": "answer-reason", "accept": "answer"}
+
+func (s *Server) answerTransfer(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := s.postedForm(w, r, "answer", "answer-reason")
+	if !ok {
+		return
+	}
+	t, err := s.offeredTransfer(r, u, vigil.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var errs []vigil.FieldError
+	accept := form["answer"] == "accept"
+	if !accept && form["answer"] != "refuse" {
+		errs = append(errs, vigil.FieldError{Field: "answer", Message: "Choose whether you accept the case"})
+	} else if err := s.svc.AnswerTransfer(r.Context(), vigil.UserActor(u), t.ID, accept, form["answer-reason"]); err != nil {
+		if !formProblem(err) {
+			s.fail(w, r, err)
+			return
+		}
+		errs = inputErrorsOf(err, transferAnswerInputs, "answer")
+	} else if accept {
+		http.Redirect(w, r, "/cases/"+string(t.CaseID)+"?notice=transfer-accepted", http.StatusSeeOther)
+		return
+	} else {
+		http.Redirect(w, r, "/work?notice=transfer-refused", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "transfer", &Page{Title: "Case offered to you", Nav: "work", Form: form, Errors: errs, Data: transferData{t}})
+}
+
+// escalationData is the page answering an escalation.
+type escalationData struct {
+	*vigil.EscalationItem
+	Holder   string
+	Prefix   string // of the form's input ids, as on the case page
+	CaseLink bool   // whether the viewer can open the case
+}
+
+// answerableEscalation finds an open escalation u may answer.
+func (s *Server) answerableEscalation(r *http.Request, u *vigil.User, id vigil.ID) (*vigil.EscalationItem, error) {
+	items, err := s.svc.Escalations(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range items {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return nil, vigil.Errorf(vigil.ENOTFOUND, "This escalation was not found: it may have been answered already, or you cannot answer it.")
+}
+
+func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u *vigil.User, e *vigil.EscalationItem, status int, p *Page) {
+	holder := "Independent oversight (scrutiny panel and commissioners)"
+	if e.HolderID != "" {
+		holder = "Unknown"
+		if h, err := s.svc.FindUser(r.Context(), e.HolderID); err == nil {
+			holder = h.Name
+		}
+	}
+	// Everyone who may answer an escalation can open its case, except
+	// scrutiny panel members, who see escalations but not case records.
+	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: u.Role != vigil.RoleScrutinyMember}
+	p.Title, p.Nav, p.Data = "Answer an escalation", "work", d
+	if p.Form == nil {
+		p.Form = Form{}
+	}
+	s.render(w, r, status, "escalation", p)
+}
+
+func (s *Server) escalationForm(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	e, err := s.answerableEscalation(r, u, vigil.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.escalationPage(w, r, u, e, http.StatusOK, &Page{})
+}
+
+func (s *Server) resolveEscalation(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	id := vigil.ID(r.PathValue("id"))
+	prefix := "esc-" + string(id)
+	form, ok := s.postedForm(w, r, "return", prefix+"-decision", prefix+"-extend-day", prefix+"-extend-month", prefix+"-extend-year", prefix+"-extend-time")
+	if !ok {
+		return
+	}
+	e, err := s.answerableEscalation(r, u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	inputs := map[string]string{"decision": prefix + "-decision", "extend_to": prefix + "-extend-day"}
+	extend, errs := whenInput(form, prefix+"-extend", "The new due date", true)
+	if len(errs) > 0 {
+		// The date is wrong: say at once if the decision is missing too.
+		errs = addMissing(errs, vigil.CheckText("decision", "the decision that answers the escalation",
+			strings.TrimSpace(form[prefix+"-decision"]), vigil.MaxReasonLen, true), inputs, prefix+"-decision")
+	}
+	status := http.StatusUnprocessableEntity
+	if len(errs) == 0 {
+		var extendTo *time.Time
+		if !extend.IsZero() {
+			extendTo = &extend
+		}
+		err := s.svc.ResolveEscalation(r.Context(), vigil.UserActor(u), e.ID, form[prefix+"-decision"], extendTo)
+		if err == nil {
+			if form["return"] == "case" || u.Role != vigil.RoleScrutinyMember {
+				http.Redirect(w, r, "/cases/"+string(e.CaseID)+"?notice=escalation-resolved", http.StatusSeeOther)
+			} else {
+				http.Redirect(w, r, "/work?notice=escalation-resolved", http.StatusSeeOther)
+			}
+			return
+		}
+		if !formProblem(err) {
+			s.fail(w, r, err)
+			return
+		}
+		errs, status = inputErrorsOf(err, inputs, prefix+"-decision"), vigil.ErrorStatus(vigil.ErrorCode(err))
+	}
+	p := &Page{Form: form, Errors: errs}
+	if form["return"] == "case" {
+		s.caseView(w, r, u, e.CaseID, status, p, prefix)
+		return
+	}
+	s.escalationPage(w, r, u, e, status, p)
+}
