@@ -237,7 +237,7 @@ type reportPage struct {
 const uploadLimitKB = (MaxFormBytes - 32<<10) >> 10
 
 func (h *speakupPages) start(w http.ResponseWriter, r *http.Request) {
-	h.s.render(w, r, http.StatusOK, "speakup_start", &Page{Title: "Speak up safely", Notice: speakupNotice(r)})
+	h.s.render(w, r, http.StatusOK, "speakup_start", &Page{Title: "Speak up safely", Nav: "speakup", Notice: speakupNotice(r)})
 }
 
 func (h *speakupPages) reportPage(r *http.Request, ch speakup.Channel) (*reportPage, error) {

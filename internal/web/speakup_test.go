@@ -131,6 +131,10 @@ func TestSpeakUpPagesLeaveNoTrace(t *testing.T) {
 			t.Errorf("%s: headers %v", page, resp.Header)
 		}
 	}
+	// The channel is found from the home page, without an account.
+	if _, home := s.get(t, c, "/"); !strings.Contains(home, `href="/speak-up"`) || !strings.Contains(home, `href="/speak-up/check"`) {
+		t.Error("the home page does not lead to the speak-up channel")
+	}
 	resp, b := s.get(t, c, "/speak-up")
 	check(resp, "start")
 	if resp.StatusCode != 200 || !strings.Contains(b, `href="/speak-up/new/me"`) {
