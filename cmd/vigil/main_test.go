@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/speakup"
 	"github.com/vigil-project/vigil/internal/sqldb"
 	"github.com/vigil-project/vigil/internal/sqlstore"
 	"github.com/vigil-project/vigil/internal/synth"
@@ -223,5 +224,47 @@ func TestUsage(t *testing.T) {
 	}
 	if code, _, stderr := runVigil(t, "verify"); code != 2 || !strings.Contains(stderr, "give either --db or --url") {
 		t.Errorf("verify without flags: exit %d: %s", code, stderr)
+	}
+}
+
+// TestVerifyDBChecksSealedSpeakUp replaces a speak-up ciphertext, which
+// lives outside the tracked rows: `vigil verify --db` must still fail and
+// name the report whose hash in the log no longer matches.
+func TestVerifyDBChecksSealedSpeakUp(t *testing.T) {
+	ctx := context.Background()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "vigil.db")
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
+	key, _ := ledger.ParseKey(skey)
+	s, err := sqlstore.Open(ctx, db, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	town, err := synth.Seed(ctx, s, synth.Options{Seed: 3, Concerns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.SeedSpeakUp(ctx, s, town); err != nil {
+		t.Fatal(err)
+	}
+	_, rk, err := s.Submit(ctx, speakup.NewReport{Content: speakup.Content{Channel: speakup.ChannelChild, What: "A man waits outside the school in a grey car."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if code, stdout, stderr := runVigil(t, "verify", "--db", dsn, "--key", key.VerifierKey()); code != 0 {
+		t.Fatalf("untouched database: exit %d: %s%s", code, stdout, stderr)
+	}
+	if _, err := db.Writer.Exec(`UPDATE speakup_blobs SET data = X'00' WHERE id = ?`, string(rk.ReportID)+"/content"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, stdout, _ := runVigil(t, "verify", "--db", dsn, "--key", key.VerifierKey())
+	want := "speakup_reports/" + string(rk.ReportID) + " content: the ciphertext differs"
+	if code != 1 || !strings.Contains(stdout, want) || !strings.Contains(stdout, "FAILED") {
+		t.Errorf("exit %d, output does not name %q:\n%s", code, want, stdout)
 	}
 }

@@ -86,11 +86,24 @@ func verifyDB(ctx context.Context, dsn, key string, stdout, stderr io.Writer) er
 	for _, p := range r.Problems {
 		fmt.Fprintln(stdout, p.String())
 	}
+	// Speak-up ciphertexts live outside the tracked rows, which commit to
+	// their hashes: check that each still matches.
+	sealed, err := sqlstore.CheckSpeakUp(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, p := range sealed {
+		fmt.Fprintln(stdout, p)
+	}
 	if r.KeySource == "database" && r.OK() {
 		fmt.Fprintln(stderr, "note: no --key given, so the key recorded in the database was trusted; an auditor should pass the published key")
 	}
-	fmt.Fprintf(stdout, "%s (%.1fs)\n", r.Summary(), time.Since(start).Seconds())
-	if !r.OK() {
+	summary := r.Summary()
+	if r.OK() && len(sealed) > 0 {
+		summary = fmt.Sprintf("FAILED: %d speak-up ciphertexts, receipts or keys differ from the hashes in the log (the log itself: %s)", len(sealed), summary)
+	}
+	fmt.Fprintf(stdout, "%s (%.1fs)\n", summary, time.Since(start).Seconds())
+	if !r.OK() || len(sealed) > 0 {
 		return &exitError{code: 1}
 	}
 	return nil

@@ -162,6 +162,13 @@ func deleteTracked(tx *ledger.Tx, table, id string) error {
 	return tx.Delete("speakup.erased", string(vigil.ActorSystem), table, id)
 }
 
+// CheckSpeakUp is Store.CheckSpeakUp for `vigil verify --db`, which holds
+// the database but not the log's signing key, so cannot open a Store: the
+// check only reads.
+func CheckSpeakUp(ctx context.Context, db *sqldb.DB) ([]string, error) {
+	return (&Store{db: db}).CheckSpeakUp(ctx)
+}
+
 // CheckSpeakUp compares every speak-up ciphertext, receipt verifier and
 // wrapped key with the hash its tracked row commits to (and so the log),
 // and names each that differs or is missing: `vigil verify --db` checks
