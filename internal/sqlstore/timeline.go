@@ -1,0 +1,272 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/evidence"
+	"github.com/vigil-project/vigil/internal/ledger"
+)
+
+var _ vigil.TimelineService = (*Store)(nil)
+
+// caseTables are the tables whose rows belong to a case through their
+// case_id column: a log entry about any of their rows is about the case.
+var caseTables = []string{"concerns", "case_events", "decisions", "deadlines", "escalations", "transfers",
+	"missing_episodes", "screenings", "agency_referrals", "share_decisions", "demographic_records", "mentions"}
+
+// checkpointWait bounds the wait for a checkpoint covering the read that
+// opened a timeline; the checkpointer signs well within a second.
+const checkpointWait = 10 * time.Second
+
+// CaseTimeline implements vigil.TimelineService.
+func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID) (*vigil.Timeline, error) {
+	c, err := s.auditCase(ctx, actor, caseID, vigil.ActTimelineView, "timeline")
+	if err != nil {
+		return nil, err
+	}
+	cp, recs, err := s.caseRecords(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs))}
+	names := map[string]string{string(vigil.ActorSystem): "Vigil", string(vigil.ActorPublic): "Member of the public"}
+	for _, r := range recs {
+		if _, ok := names[r.entry.Actor]; !ok {
+			names[r.entry.Actor] = s.userName(ctx, r.entry.Actor)
+		}
+		at, _ := time.Parse(ledger.TimeFormat, r.entry.Time)
+		te := vigil.TimelineEntry{
+			Index: r.item.Index, Time: at, Kind: r.entry.Kind,
+			ActorID: vigil.ID(r.entry.Actor), ActorName: names[r.entry.Actor],
+			ObjectType: r.entry.Type, ObjectID: vigil.ID(r.entry.Object),
+			Erased: r.item.State == nil, Proof: string(r.item.Proof),
+		}
+		describe(&te, r.item.State)
+		t.Entries = append(t.Entries, te)
+	}
+	return t, nil
+}
+
+// ExportCase implements vigil.TimelineService.
+func (s *Store) ExportCase(ctx context.Context, actor vigil.Actor, caseID vigil.ID) ([]byte, error) {
+	if _, err := s.auditCase(ctx, actor, caseID, vigil.ActCaseExport, "export"); err != nil {
+		return nil, err
+	}
+	cp, recs, err := s.caseRecords(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := ledger.ReadMeta(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	b := &evidence.Bundle{Case: string(caseID), VerifierKey: meta.VerifierKey, Checkpoint: cp.Note, Items: make([]evidence.Item, len(recs))}
+	for i, r := range recs {
+		b.Items[i] = r.item
+	}
+	out, err := b.Marshal()
+	if err != nil {
+		return nil, internal("export case", err)
+	}
+	return out, nil
+}
+
+// auditCase loads a case for an investigator's action a, refusing (and
+// logging the refusal) as FindCase does, and logs the read with purpose
+// before anything about the case is returned.
+func (s *Store) auditCase(ctx context.Context, actor vigil.Actor, id vigil.ID, a vigil.Action, purpose string) (*vigil.Case, error) {
+	if !id.Valid() {
+		return nil, notFound("The case")
+	}
+	c, err := scanCase(s.queryRow(ctx, `SELECT `+caseColumns+` FROM cases c WHERE c.id = ?`, id))
+	if isNoRows(err) {
+		return nil, notFound("The case")
+	} else if err != nil {
+		return nil, internal("read case", err)
+	}
+	t := vigil.Target{Case: c}
+	if actor.User != nil {
+		if t, err = s.access(reader{s, ctx}, actor.User, c); err != nil {
+			return nil, internal("read case", err)
+		}
+	}
+	if t.Conflict || !vigil.Can(actor.User, a, t) {
+		reason := "no access"
+		if t.Conflict {
+			reason = "conflict of interest"
+		}
+		if err := s.log.Append(ctx, "case.access_refused", string(actor.ID), "cases", string(id), map[string]string{"purpose": purpose, "reason": reason}); err != nil {
+			return nil, err
+		}
+		if t.Conflict {
+			return nil, errConflict
+		}
+		return nil, notFound("The case")
+	}
+	if err := s.logReads(ctx, actor.ID, "record.viewed", "cases", []vigil.ID{id}, purpose); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// caseRecord is one log entry about a case, with its proof.
+type caseRecord struct {
+	entry *ledger.Entry
+	item  evidence.Item
+}
+
+// caseRecords returns every log entry about the case covered by the
+// latest checkpoint (waiting for one that covers the log as it is now, so
+// the read just logged is in it), each with its record and its C2SP
+// tlog-proof against that checkpoint, in log order.
+func (s *Store) caseRecords(ctx context.Context, caseID vigil.ID) (*ledger.Checkpoint, []caseRecord, error) {
+	size, err := ledger.Size(ctx, s.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, checkpointWait)
+	defer cancel()
+	cp, err := s.log.WaitCheckpoint(wctx, size)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, nil, vigil.Errorf(vigil.EUNAVAILABLE, "The log has not signed a checkpoint yet. Try again in a minute.")
+		}
+		return nil, nil, err
+	}
+	ids, err := s.caseObjects(ctx, caseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []caseRecord
+	// Objects are looked up in chunks: one query per chunk stays within
+	// every engine's limit on parameters and uses the (object_id, idx) index.
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		part := ids[:n]
+		ids = ids[n:]
+		args := make([]any, 0, n+1)
+		args = append(args, cp.Size)
+		for _, id := range part {
+			args = append(args, id)
+		}
+		rows, err := s.query(ctx, `SELECT e.idx, e.data, st.salt, st.state FROM log_entries e LEFT JOIN log_states st ON st.idx = e.idx
+			WHERE e.idx < ? AND e.object_id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...)
+		if err != nil {
+			return nil, nil, internal("read case log", err)
+		}
+		for rows.Next() {
+			var r caseRecord
+			if err := rows.Scan(&r.item.Index, &r.item.Entry, &r.item.Salt, &r.item.State); err != nil {
+				rows.Close()
+				return nil, nil, internal("read case log", err)
+			}
+			recs = append(recs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, internal("read case log", err)
+		}
+	}
+	slices.SortFunc(recs, func(a, b caseRecord) int { return cmp.Compare(a.item.Index, b.item.Index) })
+	hr := s.log.HashReader(ctx)
+	for i := range recs {
+		r := &recs[i]
+		if r.entry, err = ledger.ParseEntry(r.item.Entry); err != nil {
+			return nil, nil, internal(fmt.Sprintf("log entry %d", r.item.Index), err)
+		}
+		if r.item.State == nil {
+			r.item.Salt = nil // erased: neither is kept
+		}
+		p, err := tlog.ProveRecord(cp.Size, r.item.Index, hr)
+		if err != nil {
+			return nil, nil, internal(fmt.Sprintf("prove log entry %d", r.item.Index), err)
+		}
+		r.item.Proof = evidence.ProofText(r.item.Index, p, cp.Note)
+	}
+	return cp, recs, nil
+}
+
+// caseObjects returns the case's id and the ids of every row of its tables.
+func (s *Store) caseObjects(ctx context.Context, caseID vigil.ID) ([]vigil.ID, error) {
+	var q strings.Builder
+	args := make([]any, 0, len(caseTables))
+	for i, t := range caseTables {
+		if i > 0 {
+			q.WriteString(" UNION ALL ")
+		}
+		q.WriteString("SELECT id FROM " + t + " WHERE case_id = ?")
+		args = append(args, caseID)
+	}
+	rows, err := s.query(ctx, q.String(), args...)
+	if err != nil {
+		return nil, internal("read case objects", err)
+	}
+	defer rows.Close()
+	ids := []vigil.ID{caseID}
+	for rows.Next() {
+		var id vigil.ID
+		if err := rows.Scan(&id); err != nil {
+			return nil, internal("read case objects", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// userName returns an account's name, or "" for an id that is not one.
+func (s *Store) userName(ctx context.Context, id string) string {
+	var name string
+	if err := s.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, id).Scan(&name); err != nil {
+		return ""
+	}
+	return name
+}
+
+// describe fills in what a timeline entry records, in words, from its kind
+// and the record it commits to.
+func describe(te *vigil.TimelineEntry, state []byte) {
+	var rec map[string]any
+	if state != nil {
+		_ = json.Unmarshal(state, &rec) // an erased or non-object record leaves rec empty
+	}
+	str := func(k string) string { s, _ := rec[k].(string); return s }
+	te.Purpose = str("purpose")
+	switch te.Kind {
+	case "record.viewed":
+		te.Read, te.What = true, "Opened the case"
+	case "record.listed":
+		te.Read, te.What = true, "Saw the case in a list"
+	case "case.access_refused":
+		te.What = "Was refused the case"
+		if r := str("reason"); r != "" {
+			te.What += " (" + r + ")"
+		}
+	default:
+		if sum := str("summary"); te.ObjectType == "case_events" && sum != "" {
+			te.What = "Chronology: " + sum
+			return
+		}
+		w := strings.ReplaceAll(strings.ReplaceAll(te.Kind, "_", " "), ".", " ")
+		if w != "" {
+			w = strings.ToUpper(w[:1]) + w[1:]
+		}
+		if k := str("kind"); k != "" && te.ObjectType != "case_events" {
+			w += " (" + strings.ReplaceAll(k, "_", " ") + ")"
+		}
+		te.What = w
+	}
+	if te.Erased {
+		te.What += " [record erased]"
+	}
+}

@@ -1,0 +1,74 @@
+package vigil
+
+import (
+	"context"
+	"time"
+)
+
+// "Who knew what, and when": an investigator asks for everything the log
+// holds about a case (every opening of it and every time it was seen in a
+// list, every decision, missed deadline, escalation, transfer and share,
+// every refused attempt to open it) and gets each entry with its proof of
+// inclusion in a checkpoint the log signed, so that the answer does not
+// rest on trusting whoever runs the server.
+
+// Timeline is the log's record of one case, in log (and so time) order.
+type Timeline struct {
+	CaseID  ID
+	CaseRef string
+	// Checkpoint is the signed C2SP tlog-checkpoint every proof is against.
+	Checkpoint string
+	Entries    []TimelineEntry
+}
+
+// TimelineEntry is one log entry about a case.
+type TimelineEntry struct {
+	Index      int64     // the entry's index in the log
+	Time       time.Time // when it was appended
+	Kind       string    // record.viewed, decision.recorded, deadline.missed, ...
+	ActorID    ID
+	ActorName  string // the account's name; "Vigil" for the system, empty when unknown
+	ObjectType string // the table of the row written, or "cases" for a read
+	ObjectID   ID
+	// Read is true for reads: the case opened, exported or seen in a list.
+	Read bool
+	// Purpose is a read's recorded purpose ("case page", "export", ...).
+	Purpose string
+	// What says in words what the entry records.
+	What string
+	// Erased is true when the record the entry commits to was erased;
+	// the entry and its proof stand.
+	Erased bool
+	// Proof is the entry's C2SP tlog-proof (https://c2sp.org/tlog-proof)
+	// against Checkpoint: its index, the RFC 6962 inclusion proof, and
+	// the checkpoint.
+	Proof string
+}
+
+// TimelineService answers "who knew what, and when".
+type TimelineService interface {
+	// CaseTimeline returns every log entry about a case with its proof
+	// against the latest signed checkpoint. Those granted ActTimelineView
+	// on the case may call it; the opening is itself logged (a read with
+	// purpose "timeline") before the timeline is built, so it is the last
+	// entry shown. Returns ENOTFOUND (also when the actor may not see it),
+	// EFORBIDDEN for a conflict of interest, EUNAVAILABLE when no
+	// checkpoint is signed in time.
+	CaseTimeline(ctx context.Context, actor Actor, caseID ID) (*Timeline, error)
+	// ExportCase returns the case's evidence bundle: a zip file holding
+	// its log entries, their records and proofs, the checkpoint and the
+	// log's verifier key, that `vigil verify --bundle` checks offline.
+	// Those granted ActCaseExport on the case may call it; the export is
+	// logged as a read with purpose "export". Errors as CaseTimeline.
+	ExportCase(ctx context.Context, actor Actor, caseID ID) ([]byte, error)
+}
+
+// CanSeeTimeline reports whether u may see who read and did what on c.
+func CanSeeTimeline(u *User, c *Case) bool {
+	return c != nil && Can(u, ActTimelineView, Target{Case: c})
+}
+
+// CanExportCase reports whether u may export c's evidence bundle.
+func CanExportCase(u *User, c *Case) bool {
+	return c != nil && Can(u, ActCaseExport, Target{Case: c})
+}
