@@ -2,7 +2,8 @@
 //
 //	vigil demo      start on an embedded SQLite file seeded with a synthetic town
 //	vigil serve     run the service (web, API, log)
-//	vigil verify    audit the database against its log, or a log over HTTP
+//	vigil verify    audit the database against its log, a log over HTTP, or an evidence bundle
+//	vigil export    write a case's evidence bundle for an investigator
 //	vigil keys      generate the log's signing key
 //	vigil migrate   apply database migrations
 //	vigil code      print the current sign-in code for an authenticator key
@@ -30,7 +31,8 @@ type command struct {
 var commands = []command{
 	{"demo", "start Vigil on a fresh SQLite file with a synthetic town and demo sign-ins", runDemo},
 	{"serve", "run Vigil: browser pages, JSON API and the public log", runServe},
-	{"verify", "check a database against its log, or audit a log over HTTP", runVerify},
+	{"verify", "check a database against its log, audit a log over HTTP, or check an evidence bundle offline", runVerify},
+	{"export", "write a case's evidence bundle (records, log entries, proofs, checkpoint) for offline checking", runExport},
 	{"keys", "generate the log's signing key (vigil keys generate)", runKeys},
 	{"migrate", "apply database migrations", runMigrate},
 	{"code", "print the current sign-in code for an authenticator key (for the demo)", runCode},

@@ -24,6 +24,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	url := fs.String("url", "", "audit the log served at this URL (for example http://HOST/log) as an outside client")
 	keyArg := fs.String("key", "", "the log's verifier key, or a file holding it (required with --url; with --db, the key recorded in the database is used when absent)")
 	state := fs.String("state", "", "with --url: file remembering the last checkpoint seen, to prove the log only grew since")
+	bundle := fs.String("bundle", "", "check this evidence bundle (from vigil export) offline; with --key, against that key rather than the bundle's own")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +33,8 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	switch {
+	case *bundle != "" && *dsn == "" && *url == "":
+		return verifyBundle(*bundle, key, stdout)
 	case *dsn != "" && *url == "":
 		return verifyDB(ctx, *dsn, key, stdout, stderr)
 	case *url != "" && *dsn == "":
@@ -41,7 +44,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return verifyURL(ctx, *url, key, *state, stdout)
 	}
 	fs.Usage()
-	return &exitError{2, "give either --db or --url"}
+	return &exitError{2, "give one of --db, --url or --bundle"}
 }
 
 // readKeyArg accepts a verifier key or the name of a file holding one.
