@@ -14,35 +14,36 @@ import (
 
 // Timeline is the log's record of one case, in log (and so time) order.
 type Timeline struct {
-	CaseID  ID
-	CaseRef string
+	CaseID  ID     `json:"case_id"`
+	CaseRef string `json:"case_reference"`
+	Case    *Case  `json:"-"` // the case, for the caller's own questions of access (may they export it?)
 	// Checkpoint is the signed C2SP tlog-checkpoint every proof is against.
-	Checkpoint string
-	Entries    []TimelineEntry
+	Checkpoint string          `json:"checkpoint"`
+	Entries    []TimelineEntry `json:"entries"`
 }
 
 // TimelineEntry is one log entry about a case.
 type TimelineEntry struct {
-	Index      int64     // the entry's index in the log
-	Time       time.Time // when it was appended
-	Kind       string    // record.viewed, decision.recorded, deadline.missed, ...
-	ActorID    ID
-	ActorName  string // the account's name; "Vigil" for the system, empty when unknown
-	ObjectType string // the table of the row written, or "cases" for a read
-	ObjectID   ID
+	Index      int64     `json:"index"`       // the entry's index in the log
+	Time       time.Time `json:"time"`        // when it was appended
+	Kind       string    `json:"kind"`        // record.viewed, decision.recorded, deadline.missed, ...
+	ActorID    ID        `json:"actor_id"`    // an account's id, "system" or "public"
+	ActorName  string    `json:"actor_name"`  // the account's name; "Vigil" for the system, empty when unknown
+	ObjectType string    `json:"object_type"` // the table of the row written, or "cases" for a read
+	ObjectID   ID        `json:"object_id"`
 	// Read is true for reads: the case opened, exported or seen in a list.
-	Read bool
+	Read bool `json:"read"`
 	// Purpose is a read's recorded purpose ("case page", "export", ...).
-	Purpose string
+	Purpose string `json:"purpose"`
 	// What says in words what the entry records.
-	What string
+	What string `json:"what"`
 	// Erased is true when the record the entry commits to was erased;
 	// the entry and its proof stand.
-	Erased bool
+	Erased bool `json:"erased"`
 	// Proof is the entry's C2SP tlog-proof (https://c2sp.org/tlog-proof)
 	// against Checkpoint: its index, the RFC 6962 inclusion proof, and
 	// the checkpoint.
-	Proof string
+	Proof string `json:"proof"`
 }
 
 // TimelineService answers "who knew what, and when".

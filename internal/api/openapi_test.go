@@ -56,6 +56,7 @@ var routes = []struct{ method, path string }{
 	{"GET", "/api/v1/escalations"},
 	{"POST", "/api/v1/escalations/{id}/resolve"},
 	{"GET", "/api/v1/openapi.json"},
+	{"GET", "/api/v1/cases/{id}/timeline"},
 }
 
 // TestOpenAPI checks that the served document parses, describes each
@@ -141,6 +142,8 @@ func TestOpenAPISchemas(t *testing.T) {
 		{name: "NewAgencyReferral", goType: referralRequest{}, request: true},
 		{name: "NewShareDecision", goType: shareRequest{}, request: true},
 		{name: "EscalationResolution", goType: resolveRequest{}, request: true},
+		{name: "Timeline", goType: vigil.Timeline{}},
+		{name: "TimelineEntry", goType: vigil.TimelineEntry{}},
 	} {
 		tested[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {

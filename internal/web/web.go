@@ -124,6 +124,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /escalations/{id}/resolve", s.staff(s.resolveEscalation))
 	s.speakupRoutes(mux)
 	s.oversightRoutes(mux) // dashboards, published statistics, action plans: see oversight.go
+	s.timelineRoutes(mux)  // who knew what: case timelines with proofs, evidence bundles: see timeline.go
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "There is no page at this address. Check it, or go to the start page."))

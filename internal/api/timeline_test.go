@@ -1,0 +1,62 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/evidence"
+)
+
+// TestCaseTimeline reads a case through the API as its raiser, then asks
+// for its timeline: the investigator gets every entry with a C2SP proof
+// against the checkpoint, the raiser's read among them; people without the
+// grant get 404, as for a case that does not exist.
+func TestCaseTimeline(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.do(t, request{method: "POST", path: "/api/v1/concerns", login: "school.dsl", body: concernBody(time.Now().Add(-time.Hour))})
+	var created concernResponse
+	decode(t, resp, body, http.StatusCreated, &created)
+	id := created.Case.ID
+	resp, _ = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id), login: "school.dsl"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the raiser reads the case: status %d", resp.StatusCode)
+	}
+
+	resp, body = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline", login: "investigator"})
+	var tl vigil.Timeline
+	decode(t, resp, body, http.StatusOK, &tl)
+	if tl.CaseID != id || tl.CaseRef != created.Case.Ref || tl.Checkpoint == "" {
+		t.Errorf("timeline of %s (%s) with checkpoint %q", tl.CaseID, tl.CaseRef, tl.Checkpoint)
+	}
+	dsl := e.user(t, "school.dsl").ID
+	var raiserRead, own bool
+	for _, en := range tl.Entries {
+		raiserRead = raiserRead || en.Read && en.ActorID == dsl && en.Purpose == "api"
+		own = en.Read && en.Purpose == "timeline" && en.ActorID == e.user(t, "investigator").ID
+		p, err := evidence.ParseProof([]byte(en.Proof))
+		if err != nil || int64(p.Index) != en.Index || string(p.Checkpoint) != tl.Checkpoint {
+			t.Errorf("entry %d: proof %v (err %v)", en.Index, p, err)
+		}
+	}
+	if !raiserRead {
+		t.Error("the raiser's read through the API is not in the timeline")
+	}
+	if !own {
+		t.Error("the timeline's own opening is not its last entry")
+	}
+
+	for _, who := range []string{"school.dsl", "social.worker", "admin"} {
+		resp, body := e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline", login: who})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", who, resp.StatusCode)
+		} else if p := decodeProblem(t, resp, body); p.Code != "not_found" {
+			t.Errorf("%s: code %q", who, p.Code)
+		}
+	}
+	resp, _ = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline?x=1", login: "investigator"})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown query parameter: status %d, want 400", resp.StatusCode)
+	}
+}
