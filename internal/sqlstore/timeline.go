@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,10 +23,6 @@ var _ vigil.TimelineService = (*Store)(nil)
 var caseTables = []string{"concerns", "case_events", "decisions", "deadlines", "escalations", "transfers",
 	"missing_episodes", "screenings", "agency_referrals", "share_decisions", "demographic_records", "mentions"}
 
-// checkpointWait bounds the wait for a checkpoint covering the read that
-// opened a timeline; the checkpointer signs well within a second.
-const checkpointWait = 10 * time.Second
-
 // CaseTimeline implements vigil.TimelineService.
 func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID) (*vigil.Timeline, error) {
 	c, err := s.auditCase(ctx, actor, caseID, vigil.ActTimelineView, "timeline")
@@ -38,7 +33,7 @@ func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigi
 	if err != nil {
 		return nil, err
 	}
-	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs))}
+	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Case: c, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs))}
 	names := map[string]string{string(vigil.ActorSystem): "Vigil", string(vigil.ActorPublic): "Member of the public"}
 	for _, r := range recs {
 		if _, ok := names[r.entry.Actor]; !ok {
@@ -125,23 +120,17 @@ type caseRecord struct {
 	item  evidence.Item
 }
 
-// caseRecords returns every log entry about the case covered by the
-// latest checkpoint (waiting for one that covers the log as it is now, so
-// the read just logged is in it), each with its record and its C2SP
-// tlog-proof against that checkpoint, in log order.
+// caseRecords returns every log entry about the case covered by a signed
+// checkpoint of the log as it is now (so the read just logged is in it),
+// each with its record and its C2SP tlog-proof against that checkpoint, in
+// log order.
 func (s *Store) caseRecords(ctx context.Context, caseID vigil.ID) (*ledger.Checkpoint, []caseRecord, error) {
-	size, err := ledger.Size(ctx, s.db)
+	// Sign the checkpoint now rather than wait up to a cadence for the
+	// checkpointer: Ed25519 signatures are deterministic, so if both sign
+	// the same size they store the same note.
+	cp, err := s.log.Checkpoint(ctx)
 	if err != nil {
-		return nil, nil, err
-	}
-	wctx, cancel := context.WithTimeout(ctx, checkpointWait)
-	defer cancel()
-	cp, err := s.log.WaitCheckpoint(wctx, size)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			return nil, nil, vigil.Errorf(vigil.EUNAVAILABLE, "The log has not signed a checkpoint yet. Try again in a minute.")
-		}
-		return nil, nil, err
+		return nil, nil, internal("sign checkpoint", err)
 	}
 	ids, err := s.caseObjects(ctx, caseID)
 	if err != nil {
