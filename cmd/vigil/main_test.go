@@ -222,7 +222,7 @@ func TestUsage(t *testing.T) {
 	if code, _, stderr := runVigil(t, "nonsense"); code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("unknown command: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := runVigil(t, "verify"); code != 2 || !strings.Contains(stderr, "give either --db or --url") {
+	if code, _, stderr := runVigil(t, "verify"); code != 2 || !strings.Contains(stderr, "give one of --db, --url or --bundle") {
 		t.Errorf("verify without flags: exit %d: %s", code, stderr)
 	}
 }
