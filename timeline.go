@@ -46,6 +46,26 @@ type TimelineEntry struct {
 	Proof string `json:"proof"`
 }
 
+// PersonTimeline is the log's record of what one member of staff did and
+// read in a period, and of what was done to their account, in log order.
+type PersonTimeline struct {
+	Person     Person          `json:"person"`
+	From       time.Time       `json:"from"` // the period's start
+	To         time.Time       `json:"to"`   // the period's end, exclusive
+	Checkpoint string          `json:"checkpoint"`
+	Entries    []TimelineEntry `json:"entries"`
+	// Truncated is true when the period held more than
+	// MaxPersonTimelineEntries entries; the earliest are returned.
+	Truncated bool `json:"truncated"`
+}
+
+// MaxPersonTimelineEntries bounds one person timeline; a busy person's
+// year is asked for a shorter period at a time.
+const MaxPersonTimelineEntries = 2000
+
+// MaxTimelinePeriod is the longest period a person timeline may cover.
+const MaxTimelinePeriod = 366 * 24 * time.Hour
+
 // TimelineService answers "who knew what, and when".
 type TimelineService interface {
 	// CaseTimeline returns every log entry about a case with its proof
@@ -62,6 +82,15 @@ type TimelineService interface {
 	// Those granted ActCaseExport on the case may call it; the export is
 	// logged as a read with purpose "export". Errors as CaseTimeline.
 	ExportCase(ctx context.Context, actor Actor, caseID ID) ([]byte, error)
+	// PersonTimeline returns every log entry a member of staff made (each
+	// case they opened or saw in a list, each decision) or that concerns
+	// their account, from from until to, each with its proof against the
+	// latest signed checkpoint. Those granted ActTimelineView over the
+	// person's agency may call it; the opening is logged as a read of the
+	// person (purpose "person timeline"). Returns ENOTFOUND (also when the
+	// actor may not see it), EINVALID for a period that is empty or longer
+	// than MaxTimelinePeriod.
+	PersonTimeline(ctx context.Context, actor Actor, personID ID, from, to time.Time) (*PersonTimeline, error)
 }
 
 // CanSeeTimeline reports whether u may see who read and did what on c.

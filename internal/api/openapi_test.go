@@ -57,6 +57,7 @@ var routes = []struct{ method, path string }{
 	{"POST", "/api/v1/escalations/{id}/resolve"},
 	{"GET", "/api/v1/openapi.json"},
 	{"GET", "/api/v1/cases/{id}/timeline"},
+	{"GET", "/api/v1/people/{id}/timeline"},
 }
 
 // TestOpenAPI checks that the served document parses, describes each
@@ -144,6 +145,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		{name: "EscalationResolution", goType: resolveRequest{}, request: true},
 		{name: "Timeline", goType: vigil.Timeline{}},
 		{name: "TimelineEntry", goType: vigil.TimelineEntry{}},
+		{name: "PersonTimeline", goType: vigil.PersonTimeline{}},
 	} {
 		tested[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {

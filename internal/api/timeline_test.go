@@ -60,3 +60,52 @@ func TestCaseTimeline(t *testing.T) {
 		t.Errorf("unknown query parameter: status %d, want 400", resp.StatusCode)
 	}
 }
+
+// TestPersonTimeline asks for a team manager's activity after they read a
+// case through the API: the investigator gets their read with its proof;
+// bad periods get 400 or 422; those without the grant get 404.
+func TestPersonTimeline(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.do(t, request{method: "POST", path: "/api/v1/concerns", login: "school.dsl", body: concernBody(time.Now().Add(-time.Hour))})
+	var created concernResponse
+	decode(t, resp, body, http.StatusCreated, &created)
+	if resp, _ := e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(created.Case.ID), login: "team.manager"}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the team manager reads the case: status %d", resp.StatusCode)
+	}
+	tm := e.user(t, "team.manager")
+	path := "/api/v1/people/" + string(tm.ID) + "/timeline"
+	resp, body = e.do(t, request{method: "GET", path: path, login: "investigator"})
+	var pt vigil.PersonTimeline
+	decode(t, resp, body, http.StatusOK, &pt)
+	found := false
+	for _, en := range pt.Entries {
+		if en.ActorID != tm.ID && en.ObjectID != tm.ID {
+			t.Errorf("entry %d is neither by nor about the team manager", en.Index)
+		}
+		found = found || en.Read && en.ObjectID == created.Case.ID && en.Purpose == "api"
+		if _, err := evidence.ParseProof([]byte(en.Proof)); err != nil {
+			t.Errorf("entry %d: %v", en.Index, err)
+		}
+	}
+	if pt.Person.ID != tm.ID || !found {
+		t.Errorf("timeline of %s lacks the read of case %s", pt.Person.ID, created.Case.ID)
+	}
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"?from=2026-13-01&to=2026-01-01", http.StatusBadRequest},
+		{"?from=2026-02-01&to=2026-01-01", http.StatusUnprocessableEntity},
+		{"?from=2020-01-01&to=2026-01-01", http.StatusUnprocessableEntity},
+		{"?since=2026-01-01", http.StatusBadRequest},
+	} {
+		if resp, _ := e.do(t, request{method: "GET", path: path + tc.query, login: "investigator"}); resp.StatusCode != tc.want {
+			t.Errorf("%s: status %d, want %d", tc.query, resp.StatusCode, tc.want)
+		}
+	}
+	for _, who := range []string{"social.worker", "team.manager", "admin"} {
+		if resp, _ := e.do(t, request{method: "GET", path: path, login: who}); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", who, resp.StatusCode)
+		}
+	}
+}

@@ -198,6 +198,31 @@ func TestInvestigatorTimeline(t *testing.T) {
 		t.Errorf("the bundle holds %d entries, the page showed %d before it", sum.Entries, len(rows))
 	}
 	t.Logf("%d entries shown, %d reads, each proof checked; bundle: %s", len(rows), reads, sum)
+
+	// From the case timeline, the team manager's name leads to everything
+	// they did and read lately: their read of this case is there, proved.
+	tm := readers["team.manager"]
+	do(t, inv, "follow the team manager's name",
+		chromedp.Navigate(caseURL+"/timeline"),
+		chromedp.WaitVisible(chromedp.CSS("#timeline")),
+		chromedp.Click(chromedp.CSS(`#timeline a[href="/people/`+string(tm)+`/timeline"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#person-timeline")))
+	checkAccessibility(t, inv, "person timeline")
+	prow := eval[[]timelineRow](t, inv, `Array.from(document.querySelectorAll('#person-timeline tbody tr')).map(r => ({
+		index: Number(r.cells[3].innerText.trim()), read: r.dataset.read === 'true', actor: r.dataset.actor,
+		who: r.cells[1].innerText.trim(), proof: r.querySelector('pre.vigil-proof').textContent}))`)
+	found := false
+	for _, r := range prow {
+		if s, ok := shown[r.Index]; ok && s.Read && s.Actor == string(tm) {
+			found = true
+		}
+		if _, err := evidence.ParseProof([]byte(r.Proof)); err != nil {
+			t.Errorf("person timeline entry %d: %v", r.Index, err)
+		}
+	}
+	if !found {
+		t.Errorf("the team manager's timeline does not list their read of the case (rows %v)", prow)
+	}
 	verifyLog(t, a)
 }
 

@@ -34,20 +34,9 @@ func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigi
 		return nil, err
 	}
 	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Case: c, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs))}
-	names := map[string]string{string(vigil.ActorSystem): "Vigil", string(vigil.ActorPublic): "Member of the public"}
+	names := actorNames()
 	for _, r := range recs {
-		if _, ok := names[r.entry.Actor]; !ok {
-			names[r.entry.Actor] = s.userName(ctx, r.entry.Actor)
-		}
-		at, _ := time.Parse(ledger.TimeFormat, r.entry.Time)
-		te := vigil.TimelineEntry{
-			Index: r.item.Index, Time: at, Kind: r.entry.Kind,
-			ActorID: vigil.ID(r.entry.Actor), ActorName: names[r.entry.Actor],
-			ObjectType: r.entry.Type, ObjectID: vigil.ID(r.entry.Object),
-			Erased: r.item.State == nil, Proof: string(r.item.Proof),
-		}
-		describe(&te, r.item.State)
-		t.Entries = append(t.Entries, te)
+		t.Entries = append(t.Entries, s.timelineEntry(ctx, r, names))
 	}
 	return t, nil
 }
@@ -168,22 +157,55 @@ func (s *Store) caseRecords(ctx context.Context, caseID vigil.ID) (*ledger.Check
 		}
 	}
 	slices.SortFunc(recs, func(a, b caseRecord) int { return cmp.Compare(a.item.Index, b.item.Index) })
+	if err := s.prove(ctx, cp, recs); err != nil {
+		return nil, nil, err
+	}
+	return cp, recs, nil
+}
+
+// prove parses each record's entry and adds its C2SP tlog-proof against cp.
+func (s *Store) prove(ctx context.Context, cp *ledger.Checkpoint, recs []caseRecord) error {
 	hr := s.log.HashReader(ctx)
 	for i := range recs {
 		r := &recs[i]
-		if r.entry, err = ledger.ParseEntry(r.item.Entry); err != nil {
-			return nil, nil, internal(fmt.Sprintf("log entry %d", r.item.Index), err)
+		var err error
+		if r.entry == nil {
+			if r.entry, err = ledger.ParseEntry(r.item.Entry); err != nil {
+				return internal(fmt.Sprintf("log entry %d", r.item.Index), err)
+			}
 		}
 		if r.item.State == nil {
 			r.item.Salt = nil // erased: neither is kept
 		}
 		p, err := tlog.ProveRecord(cp.Size, r.item.Index, hr)
 		if err != nil {
-			return nil, nil, internal(fmt.Sprintf("prove log entry %d", r.item.Index), err)
+			return internal(fmt.Sprintf("prove log entry %d", r.item.Index), err)
 		}
 		r.item.Proof = evidence.ProofText(r.item.Index, p, cp.Note)
 	}
-	return cp, recs, nil
+	return nil
+}
+
+// timelineEntry is what a timeline shows of a proved record; names caches
+// account names by id.
+func (s *Store) timelineEntry(ctx context.Context, r caseRecord, names map[string]string) vigil.TimelineEntry {
+	if _, ok := names[r.entry.Actor]; !ok {
+		names[r.entry.Actor] = s.userName(ctx, r.entry.Actor)
+	}
+	at, _ := time.Parse(ledger.TimeFormat, r.entry.Time)
+	te := vigil.TimelineEntry{
+		Index: r.item.Index, Time: at, Kind: r.entry.Kind,
+		ActorID: vigil.ID(r.entry.Actor), ActorName: names[r.entry.Actor],
+		ObjectType: r.entry.Type, ObjectID: vigil.ID(r.entry.Object),
+		Erased: r.item.State == nil, Proof: string(r.item.Proof),
+	}
+	describe(&te, r.item.State)
+	return te
+}
+
+// actorNames starts the cache of actor names with Vigil's own actors.
+func actorNames() map[string]string {
+	return map[string]string{string(vigil.ActorSystem): "Vigil", string(vigil.ActorPublic): "Member of the public"}
 }
 
 // caseObjects returns the case's id and the ids of every row of its tables.
@@ -234,6 +256,11 @@ func describe(te *vigil.TimelineEntry, state []byte) {
 	switch te.Kind {
 	case "record.viewed":
 		te.Read, te.What = true, "Opened the case"
+		if te.ObjectType == "users" {
+			te.What = "Looked into the person's activity"
+		} else if te.ObjectType != "cases" {
+			te.What = "Opened a record (" + te.ObjectType + ")"
+		}
 	case "record.listed":
 		te.Read, te.What = true, "Saw the case in a list"
 	case "case.access_refused":

@@ -169,3 +169,78 @@ func TestCaseTimelineListsEveryRead(t *testing.T) {
 		}
 	})
 }
+
+// TestPersonTimeline has a team manager open two cases and checks that an
+// investigator's timeline of the manager for the period lists both reads,
+// each proved, and nothing by anyone else except what concerns the
+// manager's account (the investigator's own look, logged first).
+func TestPersonTimeline(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		a, b := e.raise(t, time.Hour), e.raise(t, time.Hour)
+		before := time.Now().Add(-time.Minute)
+		tm := e.user(t, "team.manager")
+		for _, c := range []*vigil.Case{a, b} {
+			if _, err := e.store.FindCase(ctx, tm, c.ID, "case page"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.store.FindCase(ctx, e.user(t, "duty.manager"), c.ID, "case page"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after := time.Now().Add(time.Minute)
+		if _, err := e.store.PersonTimeline(ctx, e.user(t, "social.worker"), tm.ID, before, after); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("a social worker saw a person timeline: err = %v", err)
+		}
+		if _, err := e.store.PersonTimeline(ctx, e.user(t, "investigator"), tm.ID, after, before); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("a period ending before it starts: err = %v", err)
+		}
+		pt, err := e.store.PersonTimeline(ctx, e.user(t, "investigator"), tm.ID, before, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pt.Person.ID != tm.ID || pt.Truncated {
+			t.Errorf("timeline of %s, truncated %v", pt.Person.ID, pt.Truncated)
+		}
+		cp, err := ledger.OpenCheckpoint([]byte(pt.Checkpoint), e.key.Verifier())
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened := map[vigil.ID]bool{}
+		looked := false
+		for _, te := range pt.Entries {
+			switch {
+			case te.ActorID == tm.ID && te.Kind == "record.viewed" && te.ObjectType == "cases":
+				opened[te.ObjectID] = true
+			case te.ObjectID == tm.ID && te.Purpose == "person timeline":
+				looked = true
+			case te.ActorID != tm.ID && te.ObjectID != tm.ID:
+				t.Errorf("entry %d (%s by %s on %s) is neither by nor about the person", te.Index, te.Kind, te.ActorID, te.ObjectID)
+			}
+			if te.Time.Before(before) || !te.Time.Before(after) {
+				t.Errorf("entry %d at %v is outside the period", te.Index, te.Time)
+			}
+			p, err := evidence.ParseProof([]byte(te.Proof))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := e.store.Log().EntryData(ctx, te.Index, te.Index+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hashes := make(tlog.RecordProof, len(p.Hashes))
+			for i, h := range p.Hashes {
+				hashes[i] = h
+			}
+			if err := tlog.CheckRecord(hashes, cp.Size, cp.Hash, te.Index, tlog.RecordHash(data[0])); err != nil {
+				t.Errorf("entry %d: %v", te.Index, err)
+			}
+		}
+		if !opened[a.ID] || !opened[b.ID] {
+			t.Errorf("the manager's reads of both cases are not listed: %v", opened)
+		}
+		if !looked {
+			t.Error("the investigator's look at the person is not listed")
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/vigil-project/vigil"
 )
@@ -21,6 +22,7 @@ func (s *Server) timelineRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /cases/{id}/timeline", s.staff(s.caseTimeline))
 	mux.HandleFunc("GET /cases/{id}/evidence.zip", s.staff(s.caseEvidence))
+	mux.HandleFunc("GET /people/{id}/timeline", s.staff(s.personTimeline))
 }
 
 func init() {
@@ -65,4 +67,62 @@ func (s *Server) caseEvidence(w http.ResponseWriter, r *http.Request, u *vigil.U
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="vigil-evidence-%s.zip"`, id))
 	h.Set("Content-Length", strconv.Itoa(len(zip)))
 	w.Write(zip)
+}
+
+// personTimelineData is the person timeline page: the timeline, or the
+// period form with its mistakes.
+type personTimelineData struct {
+	*vigil.PersonTimeline
+	PersonID vigil.ID
+	From, To string // the period as entered, YYYY-MM-DD, the end inclusive
+	Reads    int
+}
+
+// personTimeline shows what a member of staff did and read in a period
+// (?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included; the last 30 days
+// by default).
+func (s *Server) personTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if !vigil.Can(u, vigil.ActTimelineView, vigil.Target{}) {
+		// As for a page that is not there: nothing to learn by probing.
+		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "There is no page at this address. Check it, or go to the start page."))
+		return
+	}
+	svc := s.svc.(vigil.TimelineService)
+	today := vigil.Now().In(vigil.London)
+	d := personTimelineData{PersonID: vigil.ID(r.PathValue("id")),
+		From: r.FormValue("from"), To: r.FormValue("to")}
+	if d.From == "" && d.To == "" {
+		d.From, d.To = today.AddDate(0, 0, -30).Format(time.DateOnly), today.Format(time.DateOnly)
+	}
+	from, ferr := time.ParseInLocation(time.DateOnly, d.From, vigil.London)
+	to, terr := time.ParseInLocation(time.DateOnly, d.To, vigil.London)
+	var errs []vigil.FieldError
+	if ferr != nil {
+		errs = append(errs, vigil.FieldError{Field: "from", Message: "Enter the first day as a date, for example 2026-03-01"})
+	}
+	if terr != nil {
+		errs = append(errs, vigil.FieldError{Field: "to", Message: "Enter the last day as a date, for example 2026-03-31"})
+	}
+	var err error
+	if errs == nil {
+		d.PersonTimeline, err = svc.PersonTimeline(r.Context(), vigil.UserActor(u), d.PersonID, from, to.AddDate(0, 0, 1))
+		if vigil.ErrorCode(err) == vigil.EINVALID {
+			errs = []vigil.FieldError{{Field: "from", Message: vigil.ErrorMessage(err)}}
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	status := http.StatusOK
+	if errs != nil {
+		status = http.StatusUnprocessableEntity
+	} else {
+		for _, e := range d.Entries {
+			if e.Read && e.ActorID == d.Person.ID {
+				d.Reads++
+			}
+		}
+	}
+	s.render(w, r, status, "person_timeline", &Page{Title: "Who knew what: a person's activity", Errors: errs,
+		Form: Form{"from": d.From, "to": d.To}, Data: d})
 }
