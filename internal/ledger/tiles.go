@@ -86,6 +86,24 @@ func TilePath(t tlog.Tile) string {
 	return "tile/" + p
 }
 
+// withinTree reports whether the last leaf tile t depends on is inside a
+// tree of size leaves. It never multiplies past size, so that a tile
+// number near 2^63 (which a path can name) cannot overflow into a small
+// one and be served.
+func withinTree(t tlog.Tile, size int64) bool {
+	if t.N > size/256 {
+		return false
+	}
+	end := t.N*256 + int64(t.W) // leaves (level 0) or hashes of the level below
+	for range max(t.L, 0) {
+		if end > size/256 {
+			return false
+		}
+		end *= 256
+	}
+	return end <= size
+}
+
 func (l *Log) serveTile(w http.ResponseWriter, r *http.Request) {
 	t, err := ParseTilePath("tile/" + r.PathValue("path"))
 	if err != nil {
@@ -97,16 +115,7 @@ func (l *Log) serveTile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// The last leaf the tile depends on must be inside the checkpoint.
-	level := max(t.L, 0)
-	end := t.N*256 + int64(t.W)
-	for range level {
-		if end > c.Size {
-			break
-		}
-		end *= 256
-	}
-	if end > c.Size {
+	if !withinTree(t, c.Size) {
 		http.NotFound(w, r)
 		return
 	}
