@@ -25,11 +25,14 @@ const (
 	ActStatsView       Action = "stats.view"       // dashboards and de-identified lists
 	ActUserAdmin       Action = "user.admin"       // administer people of an agency
 	ActConflictRecord  Action = "conflict.record"  // record someone else's conflict of interest
+	ActLinkReview      Action = "link.review"      // confirm or reject links between mentions (linking.go)
+	ActNetworkView     Action = "network.view"     // see entities, networks and hotspots across agencies
 )
 
 // Actions lists every action, for tests that walk them all.
 var Actions = []Action{ActConcernRaise, ActCaseView, ActCaseDecide, ActCaseTransfer, ActCaseHold, ActClosureApprove,
-	ActMissingRecord, ActScreeningRecord, ActReferralSend, ActTimelineView, ActCaseExport, ActStatsView, ActUserAdmin, ActConflictRecord}
+	ActMissingRecord, ActScreeningRecord, ActReferralSend, ActTimelineView, ActCaseExport, ActStatsView, ActUserAdmin, ActConflictRecord,
+	ActLinkReview, ActNetworkView}
 
 // Scope is how far a grant reaches.
 type Scope int
@@ -58,15 +61,16 @@ var DefaultGrants = Grants{
 	RoleDirector:       managerGrants,
 	RolePoliceOfficer: {ActConcernRaise: ScopeAll, ActCaseView: ScopeOwn, ActCaseHold: ScopeAll, ActCaseTransfer: ScopeOwn,
 		ActMissingRecord: ScopeOwn, ActScreeningRecord: ScopeOwn, ActReferralSend: ScopeOwn},
-	RolePoliceAnalyst: {ActConcernRaise: ScopeAll, ActCaseView: ScopeOwn},
+	RolePoliceAnalyst: {ActConcernRaise: ScopeAll, ActCaseView: ScopeOwn, ActLinkReview: ScopeAll, ActNetworkView: ScopeAll},
 	RoleSafeguardingLead: {ActConcernRaise: ScopeAll, ActCaseView: ScopeOwn, ActCaseHold: ScopeAll, ActCaseTransfer: ScopeOwn,
 		ActScreeningRecord: ScopeOwn, ActReferralSend: ScopeOwn},
 	RoleHealthPractitioner: {ActConcernRaise: ScopeAll, ActCaseView: ScopeOwn, ActCaseHold: ScopeAll, ActCaseTransfer: ScopeOwn,
 		ActScreeningRecord: ScopeOwn, ActReferralSend: ScopeOwn},
 	RoleScrutinyMember: {ActStatsView: ScopeAll},
-	RoleInvestigator:   {ActCaseView: ScopeAll, ActTimelineView: ScopeAll, ActCaseExport: ScopeAll, ActStatsView: ScopeAll},
-	RoleCommissioner:   {ActCaseView: ScopeAll, ActTimelineView: ScopeAll, ActStatsView: ScopeAll, ActUserAdmin: ScopeAll},
-	RoleAdministrator:  {ActUserAdmin: ScopeAgency, ActConflictRecord: ScopeAgency},
+	RoleInvestigator: {ActCaseView: ScopeAll, ActTimelineView: ScopeAll, ActCaseExport: ScopeAll, ActStatsView: ScopeAll,
+		ActNetworkView: ScopeAll},
+	RoleCommissioner:  {ActCaseView: ScopeAll, ActTimelineView: ScopeAll, ActStatsView: ScopeAll, ActUserAdmin: ScopeAll},
+	RoleAdministrator: {ActUserAdmin: ScopeAgency, ActConflictRecord: ScopeAgency},
 }
 
 var managerGrants = map[Action]Scope{ActConcernRaise: ScopeAll, ActCaseView: ScopeAgency, ActCaseDecide: ScopeAgency,

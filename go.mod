@@ -23,6 +23,9 @@ require (
 	golang.org/x/mod v0.42.0
 	golang.org/x/oauth2 v0.37.0
 	golang.org/x/text v0.43.0
+	// gonum.org/v1/gonum/graph finds communities, centrality and paths in
+	// the networks of linked entities (internal/network).
+	gonum.org/v1/gonum v0.17.0
 	modernc.org/sqlite v1.61.1
 )
 

@@ -61,6 +61,11 @@ func (s *Store) RecordMentions(ctx context.Context, actor vigil.Actor, concernID
 	if err != nil {
 		return nil, err
 	}
+	// Match what the concern names against everything known (links.go).
+	// The mentions are recorded whatever linking finds, or fails to.
+	if _, err := s.LinkNew(ctx, out); err != nil {
+		s.logger.Error("linking new mentions", "concern_id", string(concernID), "error", err.Error())
+	}
 	return out, nil
 }
 

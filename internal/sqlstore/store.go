@@ -27,7 +27,7 @@ var migrations embed.FS
 var Tables = []string{"agencies", "teams", "users", "api_tokens", "cases", "concerns", "case_events",
 	"decisions", "deadlines", "escalations", "transfers", "missing_episodes", "screenings", "agency_referrals", "share_decisions",
 	"conflicts",
-	"mentions",
+	"mentions", "links",
 	"speakup_routes", "speakup_recipients", "speakup_reports", "speakup_access", "speakup_messages", "speakup_attachments", "speakup_deadlines", "speakup_disclosures",
 	"demographic_records", "statistics_releases", "action_plans", "recommendations", "plan_actions", "action_escalations", "action_updates"}
 
@@ -42,6 +42,9 @@ type Store struct {
 	// noReadLog turns read logging off. Only benchmarks set it, to measure
 	// what logging every read costs; nothing in the product can.
 	noReadLog bool
+	// linking holds the trained person model and the entity snapshot
+	// (links_state.go).
+	linking linkState
 }
 
 var (

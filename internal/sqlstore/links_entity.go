@@ -1,0 +1,313 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/network"
+)
+
+// maxNetworkNodes bounds the entities a network view shows.
+const maxNetworkNodes = 60
+
+// logEntityReads records, before anything is shown, that actor viewed
+// these entities and the cases their mentions came from.
+func (s *Store) logEntityReads(ctx context.Context, actor vigil.ID, entities, cases []vigil.ID, purpose string) error {
+	slices.Sort(cases)
+	cases = slices.Compact(cases)
+	return s.log.Write(ctx, func(tx *ledger.Tx) error {
+		for _, id := range entities {
+			if err := tx.Event("record.viewed", string(actor), "entities", string(id), map[string]string{"purpose": purpose}); err != nil {
+				return err
+			}
+		}
+		for _, id := range cases {
+			if err := tx.Event("record.viewed", string(actor), "cases", string(id), map[string]string{"purpose": purpose}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Entity implements vigil.LinkService.
+func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vigil.Entity, error) {
+	if err := mayViewNetwork(actor); err != nil {
+		return nil, err
+	}
+	s.linking.mu.Lock()
+	sn, err := s.snapshot(ctx, false)
+	s.linking.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	e, ok := sn.entityOf(id)
+	if !ok {
+		return nil, notFound("The entity")
+	}
+	se := &sn.ents[e]
+	out := &vigil.Entity{ID: se.id, Kind: se.kind, Label: se.label, Child: se.child, Suspect: se.suspect}
+	var cases, memberIDs []vigil.ID
+	seen := map[vigil.ID]bool{}
+	for _, i := range se.members {
+		m := sn.ms[i]
+		out.Mentions = append(out.Mentions, m.Mention)
+		memberIDs = append(memberIDs, m.ID)
+		cases = append(cases, m.CaseID)
+		if !seen[m.ConcernID] {
+			seen[m.ConcernID] = true
+			out.Concerns = append(out.Concerns, vigil.EntityConcern{ConcernID: m.ConcernID, CaseID: m.CaseID, ReceivedAt: m.received})
+		}
+	}
+	// Neighbours: entities named in the same reports.
+	shared := map[int32]int{}
+	for _, c := range sn.concernsOf(e) {
+		for _, x := range sn.concerns[c] {
+			if x != e {
+				shared[x]++
+			}
+		}
+	}
+	for x, n := range shared {
+		r := sn.ref(x)
+		r.Concerns = n
+		out.Neighbours = append(out.Neighbours, r)
+	}
+	slices.SortFunc(out.Neighbours, func(a, b vigil.EntityRef) int {
+		if c := cmp.Compare(b.Concerns, a.Concerns); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	// Links touching its mentions, whatever their status.
+	links, err := s.linksTouching(ctx, memberIDs)
+	if err != nil {
+		return nil, err
+	}
+	out.Links = links
+	if err := s.logEntityReads(ctx, actor.ID, []vigil.ID{out.ID}, cases, "entity"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// linksTouching returns the links with either end among ids.
+func (s *Store) linksTouching(ctx context.Context, ids []vigil.ID) ([]*vigil.Link, error) {
+	var out []*vigil.Link
+	seen := map[vigil.ID]bool{}
+	for len(ids) > 0 {
+		n := min(len(ids), 400)
+		args := make([]any, 0, 2*n)
+		q := make([]byte, 0, 2*n)
+		for i, id := range ids[:n] {
+			args = append(args, id)
+			if i > 0 {
+				q = append(q, ',')
+			}
+			q = append(q, '?')
+		}
+		args = append(args, args...)
+		ls, err := s.queryLinks(ctx, `WHERE l.left_id IN (`+string(q)+`) OR l.right_id IN (`+string(q)+`) ORDER BY l.score DESC, l.id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			if !seen[l.ID] {
+				seen[l.ID] = true
+				out = append(out, l)
+			}
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// EntityNetwork implements vigil.LinkService.
+func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.ID, hops int, to vigil.ID) (*vigil.Network, error) {
+	if err := mayViewNetwork(actor); err != nil {
+		return nil, err
+	}
+	hops = max(1, min(hops, 3))
+	s.linking.mu.Lock()
+	sn, err := s.snapshot(ctx, false)
+	s.linking.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	center, ok := sn.entityOf(id)
+	if !ok {
+		return nil, notFound("The entity")
+	}
+	// Breadth first from the centre, the most shared neighbours first,
+	// up to maxNetworkNodes entities.
+	dist := map[int32]int{center: 0}
+	order := []int32{center}
+	for frontier := []int32{center}; len(frontier) > 0 && len(order) < maxNetworkNodes; {
+		var next []int32
+		for _, e := range frontier {
+			if dist[e] >= hops {
+				continue
+			}
+			shared := map[int32]int{}
+			for _, c := range sn.concernsOf(e) {
+				for _, x := range sn.concerns[c] {
+					if _, ok := dist[x]; !ok {
+						shared[x]++
+					}
+				}
+			}
+			xs := make([]int32, 0, len(shared))
+			for x := range shared {
+				xs = append(xs, x)
+			}
+			slices.SortFunc(xs, func(a, b int32) int {
+				if c := cmp.Compare(shared[b], shared[a]); c != 0 {
+					return c
+				}
+				return cmp.Compare(sn.ents[a].id, sn.ents[b].id)
+			})
+			for _, x := range xs {
+				if len(order) >= maxNetworkNodes {
+					break
+				}
+				dist[x] = dist[e] + 1
+				order = append(order, x)
+				next = append(next, x)
+			}
+		}
+		frontier = next
+	}
+	// Edges: pairs of shown entities named in one report.
+	g := network.New()
+	edges := map[[2]int32][]vigil.ID{}
+	for _, e := range order {
+		g.AddNode(string(sn.ents[e].id))
+		for _, c := range sn.concernsOf(e) {
+			for _, x := range sn.concerns[c] {
+				if _, shown := dist[x]; shown && sn.ents[e].id < sn.ents[x].id {
+					k := [2]int32{e, x}
+					if !slices.Contains(edges[k], c) {
+						edges[k] = append(edges[k], c)
+					}
+				}
+			}
+		}
+	}
+	out := &vigil.Network{Center: sn.ents[center].id}
+	for k, cs := range edges {
+		a, b := sn.ents[k[0]].id, sn.ents[k[1]].id
+		g.AddEdge(string(a), string(b), float64(len(cs)))
+		slices.Sort(cs)
+		out.Edges = append(out.Edges, vigil.NetworkEdge{From: a, To: b, Concerns: cs})
+	}
+	slices.SortFunc(out.Edges, func(a, b vigil.NetworkEdge) int {
+		if c := cmp.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.To, b.To)
+	})
+	communities, between := g.Communities(), g.Betweenness()
+	// The suspect-child projection: for each suspect shown, the children
+	// it shares a report with anywhere.
+	rel := map[string][]string{}
+	for _, e := range order {
+		if sn.ents[e].suspect {
+			for x := range sn.children(e) {
+				rel[string(sn.ents[e].id)] = append(rel[string(sn.ents[e].id)], string(sn.ents[x].id))
+			}
+		}
+	}
+	children := map[string]int{}
+	for _, p := range network.Project(rel, 1) {
+		children[p.Node] = len(p.Linked)
+	}
+	var cases []vigil.ID
+	var shown []vigil.ID
+	for _, e := range order {
+		se := &sn.ents[e]
+		id := string(se.id)
+		out.Nodes = append(out.Nodes, vigil.NetworkNode{EntityRef: sn.ref(e), Community: communities[id], Betweenness: between[id],
+			Children: children[id], Suspect: se.suspect, Hops: dist[e]})
+		shown = append(shown, se.id)
+		for _, i := range se.members {
+			cases = append(cases, sn.ms[i].CaseID)
+		}
+	}
+	if to != "" {
+		if t, ok := sn.entityOf(to); ok {
+			for _, p := range g.ShortestPath(string(out.Center), string(sn.ents[t].id)) {
+				out.Path = append(out.Path, vigil.ID(p))
+			}
+		}
+	}
+	if err := s.logEntityReads(ctx, actor.ID, shown, cases, "network of "+string(out.Center)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Hotspots implements vigil.LinkService: venues and addresses by the
+// number of distinct children named with them in reports of one year.
+func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]vigil.Hotspot, error) {
+	if err := mayViewNetwork(actor); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	s.linking.mu.Lock()
+	sn, err := s.snapshot(ctx, false)
+	s.linking.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		e    int32
+		year int
+	}
+	kids := map[key]map[int32]bool{}
+	for e := range sn.ents {
+		se := &sn.ents[e]
+		if se.kind != vigil.MentionVenue && se.kind != vigil.MentionAddress {
+			continue
+		}
+		for _, i := range se.members {
+			m := sn.ms[i]
+			k := key{int32(e), m.received.In(vigil.London).Year()}
+			for _, x := range sn.concerns[m.ConcernID] {
+				if sn.ents[x].child {
+					if kids[k] == nil {
+						kids[k] = map[int32]bool{}
+					}
+					kids[k][x] = true
+				}
+			}
+		}
+	}
+	var out []vigil.Hotspot
+	for k, cs := range kids {
+		out = append(out, vigil.Hotspot{EntityRef: sn.ref(k.e), Period: strconv.Itoa(k.year), Children: len(cs)})
+	}
+	slices.SortFunc(out, func(a, b vigil.Hotspot) int {
+		if c := cmp.Compare(b.Children, a.Children); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Period, a.Period); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	out = out[:min(len(out), limit)]
+	var shown []vigil.ID
+	for _, h := range out {
+		shown = append(shown, h.ID)
+	}
+	if err := s.logEntityReads(ctx, actor.ID, shown, nil, "hotspots"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

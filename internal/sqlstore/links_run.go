@@ -1,0 +1,234 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/link"
+)
+
+var _ vigil.LinkService = (*Store)(nil)
+
+// mayLink reports whether actor may run linking: the system, or an analyst.
+func mayLink(actor vigil.Actor) error {
+	if actor.ID == vigil.ActorSystem {
+		return nil
+	}
+	if actor.User == nil {
+		return vigil.Errorf(vigil.EUNAUTHORIZED, "Sign in to link records")
+	}
+	if !vigil.Can(actor.User, vigil.ActLinkReview, vigil.Target{}) {
+		return forbidden("Only analysts can run linking.")
+	}
+	return nil
+}
+
+// RunLinking implements vigil.LinkService. People are linked by
+// Fellegi-Sunter scoring over every person mention (internal/link trains
+// its model on them without labels); everything else by exact keys, and
+// partial plates by pattern. Links already stored, whatever their status,
+// are not proposed again: a rejection stands.
+func (s *Store) RunLinking(ctx context.Context, actor vigil.Actor) (vigil.LinkRun, error) {
+	start := time.Now()
+	var run vigil.LinkRun
+	if err := mayLink(actor); err != nil {
+		return run, err
+	}
+	st := &s.linking
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ms, err := s.loadMentions(ctx, "")
+	if err != nil {
+		return run, err
+	}
+	run.Mentions = len(ms)
+	var props []*vigil.Link
+
+	// People.
+	var people []*vigil.Mention
+	for _, m := range ms {
+		if m.Kind == vigil.MentionPerson && named(m.Mention) {
+			people = append(people, m.Mention)
+		}
+	}
+	st.index, st.indexIDs, st.trained = nil, nil, true
+	if len(people) >= 2 {
+		lms := make([]link.Mention, len(people))
+		for i, m := range people {
+			lms[i] = personMention(m)
+		}
+		recs := link.NormaliseAll(lms)
+		res, err := link.Dedupe(ctx, recs, link.Options{Threshold: vigil.ReviewProbability, Seed: 1})
+		if err != nil {
+			return run, fmt.Errorf("sqlstore: linking people: %w", err)
+		}
+		run.Compared = res.Stats.PairsCompared
+		for _, p := range res.Pairs {
+			e := res.Model.Explain(&recs[p.L], &recs[p.R])
+			props = append(props, personLink(people[p.L].ID, people[p.R].ID, e))
+		}
+		st.index = link.NewIndex(res.Model, link.NormaliseAll(lms), link.Options{})
+		st.indexIDs = make([]vigil.ID, len(people))
+		for i, m := range people {
+			st.indexIDs[i] = m.ID
+		}
+	}
+
+	// Everything else, by key. Each mention links to the first mention
+	// of its key: a star joins them all with one link each.
+	st.keys, st.plates = map[string]vigil.ID{}, map[string]vigil.ID{}
+	var partial []*vigil.Mention
+	firstKey := map[string]mentionKey{}
+	for _, m := range ms {
+		k := keyOf(m.Mention)
+		switch {
+		case k.key == "":
+			continue
+		case k.plate.Partial:
+			partial = append(partial, m.Mention)
+			continue
+		}
+		if first, ok := st.keys[k.key]; ok {
+			props = append(props, keyLink(m.Mention, first, firstKey[k.key], k))
+			continue
+		}
+		st.keys[k.key], firstKey[k.key] = m.ID, k
+		if m.Kind == vigil.MentionVehicle {
+			st.plates[k.plate.Key] = m.ID
+		}
+	}
+	for _, m := range partial {
+		props = append(props, s.partialPlateLinks(m)...)
+	}
+
+	n, err := s.saveLinks(ctx, actor, props, &run)
+	if err != nil {
+		return run, err
+	}
+	run.Proposed = n
+	run.Took = time.Since(start)
+	return run, nil
+}
+
+// personLink turns a scored pair of people into a proposed link.
+func personLink(a, b vigil.ID, e link.Explanation) *vigil.Link {
+	l := &vigil.Link{ID: vigil.NewID(), Kind: vigil.MentionPerson, Method: vigil.LinkProbabilistic,
+		Probability: e.Probability, Weight: e.PriorWeight + e.Weight}
+	l.Left, l.Right = orderPair(a, b)
+	l.Evidence = append(l.Evidence, vigil.LinkEvidence{Field: "prior", Level: "prior odds of a match", Weight: e.PriorWeight})
+	for _, f := range e.Fields {
+		l.Evidence = append(l.Evidence, vigil.LinkEvidence{Field: f.Field, Level: f.Level, Left: f.Left, Right: f.Right,
+			Weight: f.Weight + f.TFAdjust})
+	}
+	l.Status = statusFor(l.Probability)
+	return l
+}
+
+func statusFor(p float64) vigil.LinkStatus {
+	if p >= vigil.LikelyProbability {
+		return vigil.LinkLikely
+	}
+	return vigil.LinkReview
+}
+
+// keyLink links a mention to the first with the same key.
+func keyLink(m *vigil.Mention, first vigil.ID, fk, k mentionKey) *vigil.Link {
+	l := &vigil.Link{ID: vigil.NewID(), Kind: m.Kind, Method: vigil.LinkExactKey, Probability: k.probability}
+	l.Left, l.Right = orderPair(m.ID, first)
+	l.Evidence = []vigil.LinkEvidence{{Field: k.field, Level: "exact, after normalising", Left: fk.value, Right: k.value}}
+	l.Status = statusFor(l.Probability)
+	return l
+}
+
+// partialPlateLinks asks an analyst about a partial plate that fits one to
+// three whole plates; one that fits more says too little.
+func (s *Store) partialPlateLinks(m *vigil.Mention) []*vigil.Link {
+	p := link.NormalisePlate(m.Plate)
+	var fits []string
+	for key := range s.linking.plates {
+		if link.MatchPlate(p, link.Plate{Key: key}) {
+			fits = append(fits, key)
+			if len(fits) > 3 {
+				return nil
+			}
+		}
+	}
+	slices.Sort(fits)
+	var out []*vigil.Link
+	for _, key := range fits {
+		l := &vigil.Link{ID: vigil.NewID(), Kind: vigil.MentionVehicle, Method: vigil.LinkPartialKey,
+			Probability: 0.8 - 0.1*float64(len(fits)-1)}
+		l.Left, l.Right = orderPair(m.ID, s.linking.plates[key])
+		l.Evidence = []vigil.LinkEvidence{{Field: "plate", Level: fmt.Sprintf("partial plate fits %d known plate(s)", len(fits)),
+			Left: p.Text, Right: key}}
+		l.Status = vigil.LinkReview
+		out = append(out, l)
+	}
+	return out
+}
+
+// saveLinks records the proposals not already stored, in chunks, each
+// with its log entry, and counts them into run.
+func (s *Store) saveLinks(ctx context.Context, actor vigil.Actor, props []*vigil.Link, run *vigil.LinkRun) (int, error) {
+	if len(props) == 0 {
+		return 0, nil
+	}
+	have := map[pairKey]bool{}
+	rows, err := s.query(ctx, `SELECT left_id, right_id, method FROM links`)
+	if err != nil {
+		return 0, internal("read links", err)
+	}
+	for rows.Next() {
+		var k pairKey
+		if err := rows.Scan(&k.left, &k.right, &k.method); err != nil {
+			rows.Close()
+			return 0, internal("read links", err)
+		}
+		have[k] = true
+	}
+	rows.Close()
+	var fresh []*vigil.Link
+	for _, l := range props {
+		k := pairKey{l.Left, l.Right, l.Method}
+		if have[k] || l.Left == l.Right {
+			continue
+		}
+		have[k] = true
+		fresh = append(fresh, l)
+	}
+	slices.SortFunc(fresh, func(a, b *vigil.Link) int { return cmp.Compare(a.ID, b.ID) })
+	for len(fresh) > 0 {
+		n := min(len(fresh), 500)
+		chunk := fresh[:n]
+		err := s.write(ctx, func(tx *ledger.Tx) error {
+			for _, l := range chunk {
+				if err := insertLink(tx, actor.ID, l); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		for _, l := range chunk {
+			run.Proposed++
+			switch {
+			case l.Method == vigil.LinkPattern:
+				run.Alerts++
+			case l.Status == vigil.LinkLikely:
+				run.Likely++
+			default:
+				run.Review++
+			}
+		}
+		fresh = fresh[n:]
+	}
+	s.linking.gen++
+	return run.Proposed, nil
+}
