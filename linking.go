@@ -152,6 +152,9 @@ type Network struct {
 	Center ID            `json:"center"`
 	Nodes  []NetworkNode `json:"nodes"`
 	Edges  []NetworkEdge `json:"edges"`
+	// Links are the links touching the mentions of the entities shown,
+	// undecided first, with their evidence and mentions.
+	Links []*Link `json:"links"`
 	// Path is a shortest chain of reports from the centre to the entity
 	// asked for, when it is within the network.
 	Path []ID `json:"path,omitempty"`

@@ -14,6 +14,9 @@ import (
 // maxNetworkNodes bounds the entities a network view shows.
 const maxNetworkNodes = 60
 
+// maxNetworkLinks bounds the links a network view lists.
+const maxNetworkLinks = 200
+
 // logEntityReads records, before anything is shown, that actor viewed
 // these entities and the cases their mentions came from.
 func (s *Store) logEntityReads(ctx context.Context, actor vigil.ID, entities, cases []vigil.ID, purpose string) error {
@@ -89,6 +92,14 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 		return nil, err
 	}
 	out.Links = links
+	for _, l := range out.Links {
+		if i, ok := sn.idx[l.Left]; ok {
+			l.LeftMention = sn.ms[i].Mention
+		}
+		if i, ok := sn.idx[l.Right]; ok {
+			l.RightMention = sn.ms[i].Mention
+		}
+	}
 	if err := s.logEntityReads(ctx, actor.ID, []vigil.ID{out.ID}, cases, "entity"); err != nil {
 		return nil, err
 	}
@@ -235,6 +246,27 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 		shown = append(shown, se.id)
 		for _, i := range se.members {
 			cases = append(cases, sn.ms[i].CaseID)
+		}
+	}
+	var members []vigil.ID
+	for _, e := range order {
+		for _, i := range sn.ents[e].members {
+			members = append(members, sn.ms[i].ID)
+		}
+	}
+	links, err := s.linksTouching(ctx, members)
+	if err != nil {
+		return nil, err
+	}
+	rank := map[vigil.LinkStatus]int{vigil.LinkReview: 0, vigil.LinkLikely: 1, vigil.LinkConfirmed: 2, vigil.LinkRejected: 3}
+	slices.SortStableFunc(links, func(a, b *vigil.Link) int { return cmp.Compare(rank[a.Status], rank[b.Status]) })
+	out.Links = links[:min(len(links), maxNetworkLinks)]
+	for _, l := range out.Links {
+		if i, ok := sn.idx[l.Left]; ok {
+			l.LeftMention = sn.ms[i].Mention
+		}
+		if i, ok := sn.idx[l.Right]; ok {
+			l.RightMention = sn.ms[i].Mention
 		}
 	}
 	if to != "" {
