@@ -102,6 +102,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := synth.SeedSpeakUp(ctx, store, town); err != nil {
 		return err
 	}
+	// Link what the town's reports mention, as an analyst would find it:
+	// likely links proposed, unsure ones waiting in the review queue.
+	run, err := store.RunLinking(ctx, vigil.SystemActor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "Linked %d mentions in %.1fs: %d links proposed (%d likely, %d for review)\n", run.Mentions, run.Took.Seconds(),
+		run.Proposed, run.Likely, run.Review)
 	if _, err := store.Log().Checkpoint(ctx); err != nil {
 		return err
 	}

@@ -55,7 +55,9 @@ func networkSVG(nw *vigil.Network) template.HTML {
 		if n.ID == nw.Center {
 			r = max(r, 14)
 		}
-		fmt.Fprintf(&b, `<a href="/entities/%s/network"><g class="vigil-node" data-entity="%s">`, n.ID, n.ID)
+		// No links inside: a picture (role img) may not hold controls;
+		// the table below links each entity.
+		fmt.Fprintf(&b, `<g class="vigil-node" data-entity="%s">`, n.ID)
 		if n.Child {
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="%s" stroke-width="3"/>`, p.X-r, p.Y-r, 2*r, 2*r, fill, stroke)
 		} else {
@@ -65,7 +67,7 @@ func networkSVG(nw *vigil.Network) template.HTML {
 		if len([]rune(label)) > 24 {
 			label = string([]rune(label)[:23]) + "…"
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#0b0c0c">%s</text></g></a>`, p.X, p.Y+r+14,
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#0b0c0c">%s</text></g>`, p.X, p.Y+r+14,
 			html.EscapeString(label))
 	}
 	b.WriteString(`</svg>`)
