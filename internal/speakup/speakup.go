@@ -531,12 +531,23 @@ func CanConfigure(actor vigil.Actor) bool {
 	return u != nil && u.Status == vigil.UserActive && u.Role == vigil.RoleCommissioner
 }
 
-// CanReceive reports whether u may enrol as a recipient: active staff of
-// any role but administrator. Administrators run systems; they do not
-// handle reports, and the reported organisation's administrators are the
-// people the channel protects against.
+// CanReceive reports whether u may enrol as a recipient: those who answer
+// for safeguarding (team and service managers, the director) and
+// independent oversight (scrutiny panel members, commissioners). Reports
+// are read by whoever is enrolled, so enrolment follows responsibility
+// like every other access: a front-line worker cannot make themselves a
+// reader of children's reports. Administrators run systems and do not
+// handle reports (the reported organisation's administrators are the
+// people the channel protects against); inspectors are read-only.
 func CanReceive(u *vigil.User) bool {
-	return u != nil && u.Status == vigil.UserActive && u.Role != vigil.RoleAdministrator
+	if u == nil || u.Status != vigil.UserActive {
+		return false
+	}
+	switch u.Role {
+	case vigil.RoleTeamManager, vigil.RoleServiceManager, vigil.RoleDirector, vigil.RoleScrutinyMember, vigil.RoleCommissioner:
+		return true
+	}
+	return false
 }
 
 // CanOversee reports whether u may see the oversight list.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"sort"
@@ -235,8 +236,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := vigil.ErrorCode(err)
 	status := vigil.ErrorStatus(code)
-	if status >= 500 {
+	switch {
+	case status >= 500:
 		s.logger.Error("request failed", "pattern", r.Pattern, "code", code, "error", err.Error())
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound:
+		// Refusals are logged by route pattern and person, never by
+		// address: guessing case ids, or a conflicted person trying a
+		// direct link, leaves a trace beside the log's own record.
+		attrs := []any{"pattern", r.Pattern, "method", r.Method, "status", status, "code", code}
+		if u := userFrom(r); u != nil {
+			attrs = append(attrs, "user_id", string(u.ID))
+		}
+		level := slog.LevelWarn
+		if status == http.StatusNotFound {
+			level = slog.LevelInfo // most are mistyped addresses; a guessed case is also in the log
+		}
+		s.logger.Log(r.Context(), level, "request refused", attrs...)
 	}
 	title := map[int]string{401: "Sign in", 403: "You cannot do this", 404: "Page not found", 413: "Too much was sent",
 		429: "Too many attempts", 503: "Not saved"}[status]

@@ -203,6 +203,11 @@ func (s *Server) session(next http.Handler) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+			// A cookie of a session that has ended (signed out, expired,
+			// or ended by a suspension) is refused; the request goes on
+			// as a signed-out one. Logged, never with the cookie itself,
+			// so that a suspended person's attempts are seen.
+			s.logger.Warn("session refused", "method", r.Method)
 			s.clearSession(w)
 			next.ServeHTTP(w, r)
 			return
