@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"strings"
 	"time"
 
 	"github.com/vigil-project/vigil"
@@ -299,4 +300,39 @@ func (f *fixture) actionEscalation() (vigil.ID, vigil.ID) {
 	}
 	f.t.Fatal("an overdue action has no escalation")
 	return "", ""
+}
+
+// newLink raises two concerns that name the same car, one plate written
+// two ways, so that the linker joins them; it returns the first mention
+// of the car (an entity) and the link, undecided.
+func (f *fixture) newLink() (vigil.ID, vigil.ID) {
+	f.t.Helper()
+	f.seq++
+	plate := fmt.Sprintf("YA%02d CDE", f.seq%100)
+	var first vigil.ID
+	for i, written := range []string{plate, strings.ToLower(strings.ReplaceAll(plate, " ", ""))} {
+		cs := f.newCase(0)
+		d, err := f.store.FindCase(f.ctx, f.actor("investigator"), cs.ID, "route test")
+		f.must(err)
+		ms, err := f.store.RecordMentions(f.ctx, f.actor("school.dsl"), d.Concerns[0].ID,
+			[]vigil.Mention{{Kind: vigil.MentionVehicle, Plate: written, Colour: "silver", Make: "Toyota"}})
+		f.must(err)
+		if i == 0 {
+			first = ms[0].ID
+		}
+	}
+	e, err := f.store.Entity(f.ctx, f.actor("police.analyst"), first)
+	f.must(err)
+	if len(e.Links) == 0 {
+		f.t.Fatal("two readings of one plate were not linked")
+	}
+	return first, e.Links[0].ID
+}
+
+// entity is a car named in two reports, for rows that only read.
+func (f *fixture) entity() vigil.ID {
+	if f.ent == "" {
+		f.ent, _ = f.newLink()
+	}
+	return f.ent
 }

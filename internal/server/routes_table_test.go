@@ -221,6 +221,16 @@ func routeTable() []row {
 			return url.Values{"action": {f.vars["action"]}, "esc-decision": {"Extended: training booked"}}
 		}, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "scrutiny", "commissioner")},
 
+		// Linking: entities, networks and hotspots across agencies.
+		{route: "GET /links/review", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "police.analyst")},
+		{route: "POST /links/{id}/decision", note: "a fresh link", path: func(f *fixture, _ string) string {
+			_, l := f.newLink()
+			return "/links/" + string(l) + "/decision"
+		}, form: formOf("decision", "confirm", "note", "Same car"), want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
+		{route: "GET /entities/{id}", path: func(f *fixture, _ string) string { return "/entities/" + string(f.entity()) }, want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "police.analyst", "investigator")},
+		{route: "GET /entities/{id}/network", path: func(f *fixture, _ string) string { return "/entities/" + string(f.entity()) + "/network" }, want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "police.analyst", "investigator")},
+		{route: "GET /hotspots", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "police.analyst", "investigator")},
+
 		// Administration.
 		{route: "GET /admin", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "admin", "commissioner")},
 		{route: "GET /admin/agencies/{id}", path: func(f *fixture, _ string) string { return "/admin/agencies/" + council(f, "") }, want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "admin", "commissioner")},

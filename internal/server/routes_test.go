@@ -154,6 +154,7 @@ type fixture struct {
 	rel    *vigil.Release          // a published release
 	report vigil.ID                // a speak-up report with a photo
 	file   vigil.ID                // the photo
+	ent    vigil.ID                // an entity: a car named in two reports
 	vars   map[string]string       // what a row's address gives its body
 	seq    int
 }
