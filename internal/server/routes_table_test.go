@@ -55,28 +55,29 @@ func today() (string, string, string) {
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// Groups of principals named by the table.
-var (
-	// caseSeers may open the shared case: its owner, the owner's team,
-	// managers of the owner's agency, the raiser, and those who see every case.
-	caseSeers = []string{"duty.manager", "social.worker2", "team.manager", "director", "service.manager", "school.dsl", "investigator", "commissioner"}
-	// socialCare may take social care decisions on it: the team and the agency's managers.
-	socialCare = []string{"duty.manager", "social.worker2", "team.manager", "director", "service.manager"}
-	// raisers raise concerns: everyone who does casework.
-	raisers = []string{"director", "service.manager", "duty.manager", "team.manager", "social.worker", "social.worker2",
-		"police.officer", "police.analyst", "school.dsl", "health.nurse", "referrer"}
-	// statsReaders see oversight statistics.
-	statsReaders = []string{"director", "service.manager", "duty.manager", "team.manager", "scrutiny", "investigator", "commissioner"}
-	// everyoneSignedIn is every demo role.
-	everyoneSignedIn = principals[1:]
-)
-
 // routeTable is who may use each route. Rows run in order; the rows that
 // end something of the principal's own (signing out, changing a
 // password, locking the speak-up key) come last.
+//
+// How to read the answers on a case (the shared case, or a fresh one of
+// the same shape: raised by school.dsl, owned by duty.manager in the
+// front door team of the council). Those who may open it (the owner; the
+// owner's team, social.worker2; the council's managers; the raiser, who
+// is involved; the investigator and the commissioner, who see every case)
+// get the page, or 403 where their role does not include the action
+// (a raiser recording a decision, an investigator anything but reading).
+// Everyone else gets 404, the same answer as for a case that does not
+// exist, so that case ids cannot be probed; signed-out people are sent
+// to sign in (GET) or refused with 401 (POST, and every API request).
+// Escalations may be answered by their holder, the higher rungs of the
+// case agency's ladder, and independent oversight (scrutiny panel,
+// commissioners) at any rung (vigil.CanResolveEscalation); the pages
+// answer 404 to others, the API 403. Commissioners may read the
+// council's administration pages, but change people only while the
+// council is under intervention: the store answers 404 to a change, as to
+// an administrator of another agency.
 func routeTable() []row {
 	council := func(f *fixture, _ string) string { return string(f.agency(vigil.AgencyChildrensServices)) }
-	_ = council
 	return []row{
 		// Public pages and the log: the same for everyone.
 		{route: "GET /{$}", path: at("/"), want: every(allowed)},
