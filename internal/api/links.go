@@ -1,0 +1,153 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/vigil-project/vigil"
+)
+
+// Linking for analysts (issue 7): the review queue, decisions on links,
+// entities, the network around an entity and hotspots. The store checks
+// the grants (link.review, network.view) and logs each read first.
+
+// linkRoutes lists the linking routes; a store without the link service
+// gets none.
+func (h *handler) linkRoutes() {
+	if _, ok := h.svc.(vigil.LinkService); !ok {
+		return
+	}
+	h.mux.HandleFunc("GET /api/v1/links/review", h.authed(h.linkReview))
+	h.mux.HandleFunc("POST /api/v1/links/{id}/decision", h.authed(h.decideLink))
+	h.mux.HandleFunc("GET /api/v1/entities/{id}", h.authed(h.showEntity))
+	h.mux.HandleFunc("GET /api/v1/entities/{id}/network", h.authed(h.entityNetwork))
+	h.mux.HandleFunc("GET /api/v1/hotspots", h.authed(h.hotspots))
+}
+
+// linkList is the body of a 200 answer to GET /api/v1/links/review.
+type linkList struct {
+	Links []*vigil.Link `json:"links"`
+}
+
+// hotspotList is the body of a 200 answer to GET /api/v1/hotspots.
+type hotspotList struct {
+	Hotspots []vigil.Hotspot `json:"hotspots"`
+}
+
+// decisionOnLink is the body of POST /api/v1/links/{id}/decision.
+type decisionOnLink struct {
+	Confirm *bool  `json:"confirm"`
+	Note    string `json:"note"`
+}
+
+func (h *handler) linkReview(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	q, err := checkQuery(r, "limit")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	limit := 50
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 200 {
+			h.fail(w, r, badRequest(vigil.Errorf(vigil.EINVALID, "limit must be a whole number from 1 to 200.")))
+			return
+		}
+	}
+	ls, err := h.svc.(vigil.LinkService).ReviewQueue(r.Context(), vigil.UserActor(u), limit)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.respond(w, r, http.StatusOK, linkList{Links: nonNil(ls)})
+}
+
+func (h *handler) decideLink(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	id, err := pathID(r, "The link")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	req, err := readJSON[decisionOnLink](w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if req.Confirm == nil {
+		var v vigil.Validation
+		v.Add("confirm", "Say whether the records are the same: true to confirm the link, false to reject it.")
+		h.fail(w, r, v.Err())
+		return
+	}
+	l, err := h.svc.(vigil.LinkService).DecideLink(r.Context(), vigil.UserActor(u), id, vigil.LinkDecision{Confirm: *req.Confirm, Note: req.Note})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.logChange(r, u, "link decided", slog.String("link_id", string(id)), slog.String("status", string(l.Status)))
+	h.respond(w, r, http.StatusOK, l)
+}
+
+func (h *handler) showEntity(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if _, err := checkQuery(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "The entity")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	e, err := h.svc.(vigil.LinkService).Entity(r.Context(), vigil.UserActor(u), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	e.Links, e.Neighbours = nonNil(e.Links), nonNil(e.Neighbours)
+	h.respond(w, r, http.StatusOK, e)
+}
+
+func (h *handler) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	q, err := checkQuery(r, "hops", "to")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "The entity")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hops := 2
+	if s := q.Get("hops"); s != "" {
+		if hops, err = strconv.Atoi(s); err != nil || hops < 1 || hops > 3 {
+			h.fail(w, r, badRequest(vigil.Errorf(vigil.EINVALID, "hops must be 1, 2 or 3.")))
+			return
+		}
+	}
+	to := vigil.ID(q.Get("to"))
+	if to != "" && !to.Valid() {
+		h.fail(w, r, badRequest(vigil.Errorf(vigil.EINVALID, "to must be an entity's id.")))
+		return
+	}
+	nw, err := h.svc.(vigil.LinkService).EntityNetwork(r.Context(), vigil.UserActor(u), id, hops, to)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	nw.Nodes, nw.Edges, nw.Links = nonNil(nw.Nodes), nonNil(nw.Edges), nonNil(nw.Links)
+	h.respond(w, r, http.StatusOK, nw)
+}
+
+func (h *handler) hotspots(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if _, err := checkQuery(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hs, err := h.svc.(vigil.LinkService).Hotspots(r.Context(), vigil.UserActor(u), 50)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.respond(w, r, http.StatusOK, hotspotList{Hotspots: nonNil(hs)})
+}
