@@ -6,10 +6,12 @@
 //
 // Callers authenticate with a bearer token (RFC 6750) issued per person, and
 // the token is resolved on every request, so that a suspended person or a
-// revoked token is refused at once (DESIGN.md §5). Request bodies are JSON
-// only (RFC 8259), read strictly: unknown, duplicate or differently cased
-// field names are refused rather than ignored, because a safeguarding record
-// must hold what the sender meant, not what a lenient parser guessed.
+// revoked token is refused at once (DESIGN.md §5). The speak-up channel's
+// reporter routes are the exception: they are anonymous (see speakup.go).
+// Request bodies are JSON only (RFC 8259), read strictly: unknown,
+// duplicate or differently cased field names are refused rather than
+// ignored, because a safeguarding record must hold what the sender meant,
+// not what a lenient parser guessed.
 // Errors are RFC 9457 problem details. The routes are described by an
 // OpenAPI 3.1 document served at /api/v1/openapi.json.
 //
@@ -86,6 +88,7 @@ func (h *handler) routes() {
 	h.oversightRoutes() // dashboards, releases, action plans, demographics: see oversight.go
 	h.timelineRoutes()  // who knew what: a case's log entries with proofs: see timeline.go
 	h.linkRoutes()      // linking: review queue, decisions, entities, networks: see links.go
+	h.speakupRoutes()   // anonymous reports and recipients' inboxes: see speakup.go
 	h.mux.HandleFunc(catchAll, h.notFound)
 }
 

@@ -172,6 +172,9 @@ func TestOpenAPISchemas(t *testing.T) {
 	for name := range oversightSchemas { // checked by TestOversightOpenAPI
 		tested[name] = true
 	}
+	for name := range speakupSchemas { // checked by TestSpeakUpOpenAPI
+		tested[name] = true
+	}
 	for name := range linkSchemas { // checked by TestLinksOpenAPI
 		tested[name] = true
 	}
