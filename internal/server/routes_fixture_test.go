@@ -161,6 +161,16 @@ func (f *fixture) newReport() vigil.ID {
 	return key.ReportID
 }
 
+// speakUpReceipt is the receipt of a new speak-up report about a child,
+// for the API's reporter rows.
+func (f *fixture) speakUpReceipt() string {
+	f.t.Helper()
+	receipt, _, err := f.store.Submit(f.ctx, speakup.NewReport{Content: speakup.Content{Channel: speakup.ChannelChild,
+		What: "A boy from the estate is given lifts by men he met online."}})
+	f.must(err)
+	return receipt
+}
+
 // sharedReport is a speak-up report with a photo, for rows that only read.
 func (f *fixture) sharedReport() vigil.ID {
 	f.t.Helper()

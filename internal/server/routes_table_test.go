@@ -291,6 +291,14 @@ func routeTable() []row {
 		{route: "GET /api/v1/cases", want: every(allowed).but(http.StatusUnauthorized, anonymous)},
 		{route: "GET /api/v1/cases/{id}", path: onSharedCase("/api/v1/cases/%s"), want: every(allowed).but(http.StatusUnauthorized, anonymous).but(http.StatusNotFound, "admin", "social.worker", "police.officer", "police.analyst", "health.nurse", "referrer", "scrutiny")},
 		{route: "GET /api/v1/cases/{id}", note: "a guessed id", path: at("/api/v1/cases/aaaaaaaaaaaaaaaaaaaaaaaaaa"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous)},
+		{route: "GET /api/v1/links/review", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
+		{route: "POST /api/v1/links/{id}/decision", note: "a fresh link", path: func(f *fixture, _ string) string {
+			_, l := f.newLink()
+			return "/api/v1/links/" + string(l) + "/decision"
+		}, json: jsonOf(`{"confirm": false, "note": "Two cars"}`), want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
+		{route: "GET /api/v1/entities/{id}", path: func(f *fixture, _ string) string { return "/api/v1/entities/" + string(f.entity()) }, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
+		{route: "GET /api/v1/entities/{id}/network", path: func(f *fixture, _ string) string { return "/api/v1/entities/" + string(f.entity()) + "/network" }, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
+		{route: "GET /api/v1/hotspots", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
 		{route: "GET /api/v1/cases/{id}/timeline", path: onSharedCase("/api/v1/cases/%s/timeline"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "investigator", "commissioner")},
 		{route: "GET /api/v1/people/{id}/timeline", note: "the duty manager's", path: func(f *fixture, _ string) string {
 			return "/api/v1/people/" + string(f.user("duty.manager").ID) + "/timeline"
@@ -313,6 +321,17 @@ func routeTable() []row {
 		}, want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
 		{route: "POST /api/v1/cases/{id}/demographics", path: onFreshCase("/api/v1/cases/%s/demographics"),
 			json: jsonOf(`{"subject": "child", "ethnicity": "white_british", "nationality": "GB"}`), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
+		{route: "GET /api/v1/links/review", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
+		{route: "POST /api/v1/links/{id}/decision", note: "a fresh link", path: func(f *fixture, _ string) string {
+			_, l := f.newLink()
+			return "/api/v1/links/" + string(l) + "/decision"
+		}, json: jsonOf(`{"confirm": false, "note": "Different cars"}`), want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
+		{route: "GET /api/v1/entities/{id}", path: func(f *fixture, _ string) string { return "/api/v1/entities/" + string(f.entity()) },
+			want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
+		{route: "GET /api/v1/entities/{id}/network", path: func(f *fixture, _ string) string {
+			return "/api/v1/entities/" + string(f.entity()) + "/network"
+		}, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
+		{route: "GET /api/v1/hotspots", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
 		{route: "GET /api/v1/transfers", path: at("/api/v1/transfers?to=me"), want: every(allowed).but(http.StatusUnauthorized, anonymous)},
 		{route: "POST /api/v1/transfers/{id}/accept", note: "a fresh offer to social.worker2", path: func(f *fixture, _ string) string {
 			_, tr := f.newTransfer()
@@ -345,6 +364,19 @@ func routeTable() []row {
 		{route: "GET /api/v1/releases/{id}", path: func(f *fixture, _ string) string { return "/api/v1/releases/" + string(f.release().ID) }, want: every(allowed).but(http.StatusUnauthorized, anonymous)},
 		{route: "GET /api/v1/action-plans", want: every(allowed).but(http.StatusUnauthorized, anonymous)},
 		{route: "GET /api/v1/action-plans/{id}", path: func(f *fixture, _ string) string { return "/api/v1/action-plans/" + string(f.plan.ID) }, want: every(allowed).but(http.StatusUnauthorized, anonymous)},
+		// The speak-up channel's API: the reporter's routes are anonymous
+		// and refuse a token (400), so that nothing ties a report to an
+		// account; the inbox is for enrolled recipients (403 for everyone
+		// else, administrators included).
+		{route: "GET /api/v1/speak-up/organisations", want: every(http.StatusBadRequest).but(allowed, anonymous)},
+		{route: "POST /api/v1/speak-up/reports", json: jsonOf(`{"channel": "child", "what": "A girl is picked up by men in a taxi."}`), want: every(http.StatusBadRequest).but(allowed, anonymous)},
+		{route: "POST /api/v1/speak-up/status", note: "a fresh report's receipt", json: func(f *fixture, _ string) string {
+			return `{"receipt": "` + f.speakUpReceipt() + `"}`
+		}, want: every(http.StatusBadRequest).but(allowed, anonymous)},
+		{route: "POST /api/v1/speak-up/replies", note: "a fresh report's receipt", json: func(f *fixture, _ string) string {
+			return `{"receipt": "` + f.speakUpReceipt() + `", "message": "He was there again."}`
+		}, want: every(http.StatusBadRequest).but(allowed, anonymous)},
+		{route: "GET /api/v1/speak-up/inbox", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner")},
 
 		// Last: rows that end something of the principal's own.
 		// Enrolling makes a recipient of children's reports: only those who
