@@ -616,3 +616,22 @@ func TestSpeakUpLogs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSpeakUpStatus measures a reporter's status check through the
+// API on SQLite with the production receipt costs (argon2id, 19 MiB, 2
+// passes): the price of each check, right or wrong, which the global
+// limit bounds.
+func BenchmarkSpeakUpStatus(b *testing.B) {
+	e := newSpeakUpEnv(b, "sqlite:"+filepath.Join(b.TempDir(), "vigil.db"))
+	e.store.UseReceiptParams(speakup.DefaultParams)
+	receipt := e.report(b, `{"channel": "child", "what": "A girl from my street is picked up by men in cars at night."}`)
+	body := `{"receipt": "` + receipt + `"}`
+	b.ResetTimer()
+	for b.Loop() {
+		resp, data := e.anon(b, "POST", "/api/v1/speak-up/status", body)
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d %s", resp.StatusCode, data)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/check")
+}
