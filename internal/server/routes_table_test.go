@@ -291,14 +291,6 @@ func routeTable() []row {
 		{route: "GET /api/v1/cases", want: every(allowed).but(http.StatusUnauthorized, anonymous)},
 		{route: "GET /api/v1/cases/{id}", path: onSharedCase("/api/v1/cases/%s"), want: every(allowed).but(http.StatusUnauthorized, anonymous).but(http.StatusNotFound, "admin", "social.worker", "police.officer", "police.analyst", "health.nurse", "referrer", "scrutiny")},
 		{route: "GET /api/v1/cases/{id}", note: "a guessed id", path: at("/api/v1/cases/aaaaaaaaaaaaaaaaaaaaaaaaaa"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous)},
-		{route: "GET /api/v1/links/review", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
-		{route: "POST /api/v1/links/{id}/decision", note: "a fresh link", path: func(f *fixture, _ string) string {
-			_, l := f.newLink()
-			return "/api/v1/links/" + string(l) + "/decision"
-		}, json: jsonOf(`{"confirm": false, "note": "Two cars"}`), want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},
-		{route: "GET /api/v1/entities/{id}", path: func(f *fixture, _ string) string { return "/api/v1/entities/" + string(f.entity()) }, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
-		{route: "GET /api/v1/entities/{id}/network", path: func(f *fixture, _ string) string { return "/api/v1/entities/" + string(f.entity()) + "/network" }, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
-		{route: "GET /api/v1/hotspots", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst", "investigator")},
 		{route: "GET /api/v1/cases/{id}/timeline", path: onSharedCase("/api/v1/cases/%s/timeline"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "investigator", "commissioner")},
 		{route: "GET /api/v1/people/{id}/timeline", note: "the duty manager's", path: func(f *fixture, _ string) string {
 			return "/api/v1/people/" + string(f.user("duty.manager").ID) + "/timeline"
