@@ -118,6 +118,6 @@ func BenchmarkLinkStore(b *testing.B) {
 	b.ReportMetric(float64(record.Microseconds())/1000/n, "ms/record+match-report")
 	b.ReportMetric(run.Took.Seconds(), "s/full-run") // after ResetTimer, which clears metrics
 	b.ReportMetric(float64(run.Mentions)/run.Took.Seconds(), "mentions/s")
-	b.Logf("%d new reports: match %.2f ms each, record and match %.2f ms each; %d links and %d pattern alerts proposed", int(n),
+	b.Logf("%d new reports: match %.2f ms each, record and match %.2f ms each (matching again proposed %d links, %d alerts: none new)", int(n),
 		float64(match.Microseconds())/1000/n, float64(record.Microseconds())/1000/n, links, alerts)
 }
