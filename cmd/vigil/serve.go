@@ -72,6 +72,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger.Info("vigil serving", "url", "http://"+ln.Addr().String(), "log_origin", key.Origin(), "engine", string(db.Engine))
 	fmt.Fprintf(stdout, "Vigil is running at http://%s\nLog verifier key: %s\n", ln.Addr(), key.VerifierKey())
 	go (&escalate.Sweeper{Store: store, Logger: logger}).Run(ctx)
+	// Train linking on what is stored and catch up with links not yet
+	// proposed, so that the first new report is matched at once
+	// (sqlstore.LinkNew waits for this run rather than starting another).
+	go func() {
+		if _, err := store.RunLinking(ctx, vigil.SystemActor); err != nil && ctx.Err() == nil {
+			logger.Error("linking at start", "error", err.Error())
+		}
+	}()
 	go publishDue(ctx, store, logger) // monthly and yearly statistics releases: see stats.go
 	go (&escalate.Sweeper{Store: store.SpeakUpSweeper(), Logger: logger}).Run(ctx)
 	return server.Serve(ctx, ln, h, logger)

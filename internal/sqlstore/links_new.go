@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/vigil-project/vigil"
 )
@@ -15,11 +16,13 @@ const maxNewMatches = 20
 // through the index the last full run built, everything else by key. It
 // then runs the saved pattern alerts (vigil.Patterns) over what the new
 // mentions link to. RecordMentions calls it; without a trained model it
-// runs a full linking instead. The links are the system's proposals.
+// first runs a full linking (once: concurrent callers wait for it). The
+// links are the system's proposals.
 func (s *Store) LinkNew(ctx context.Context, ms []*vigil.Mention) (vigil.LinkRun, error) {
 	var run vigil.LinkRun
 	st := &s.linking
 	st.mu.Lock()
+	defer st.mu.Unlock()
 	untrained := !st.trained
 	if st.index == nil {
 		// Too few people were known to train on: train now, if the new
@@ -29,10 +32,13 @@ func (s *Store) LinkNew(ctx context.Context, ms []*vigil.Mention) (vigil.LinkRun
 		}
 	}
 	if untrained {
-		st.mu.Unlock()
-		return s.RunLinking(ctx, vigil.SystemActor)
+		// The first report since the process started (or since there
+		// were people to learn from): a full run, which links these
+		// mentions too; callers waiting on the lock then find it trained.
+		if _, err := s.runLinking(ctx, vigil.SystemActor, time.Now()); err != nil {
+			return run, err
+		}
 	}
-	defer st.mu.Unlock()
 	run.Mentions = len(ms)
 	var props []*vigil.Link
 	for _, m := range ms {

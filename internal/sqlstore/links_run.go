@@ -42,6 +42,13 @@ func (s *Store) RunLinking(ctx context.Context, actor vigil.Actor) (vigil.LinkRu
 	st := &s.linking
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	return s.runLinking(ctx, actor, start)
+}
+
+// runLinking is RunLinking with s.linking.mu held.
+func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Time) (vigil.LinkRun, error) {
+	var run vigil.LinkRun
+	st := &s.linking
 	ms, err := s.loadMentions(ctx, "")
 	if err != nil {
 		return run, err
