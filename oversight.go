@@ -21,7 +21,7 @@ import (
 // ReportPeriod is the span [From, To) that figures count over, in
 // Europe/London. It is named by a Key that can travel in a URL.
 type ReportPeriod struct {
-	Key   string    `json:"key"`   // "fy2025", "2026-03", "12m" or "2025-04-01_2025-06-30"
+	Key   string    `json:"key"`   // "fy2025", "2026-Q2", "2026-03", "12m" or "2025-04-01_2025-06-30"
 	Label string    `json:"label"` // "2025 to 2026 (April 2025 to March 2026)"
 	From  time.Time `json:"from"`
 	To    time.Time `json:"to"`
@@ -57,6 +57,51 @@ func Month(y int, m time.Month) ReportPeriod {
 	return ReportPeriod{Key: from.Format("2006-01"), Label: from.Format("January 2006"), From: from, To: from.AddDate(0, 1, 0)}
 }
 
+// Quarter returns calendar quarter q (1 to 4) of year y. Quarters nest in
+// financial years: April to June is the first quarter of a financial year.
+func Quarter(y, q int) ReportPeriod {
+	from := time.Date(y, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, London)
+	to := from.AddDate(0, 3, 0)
+	return ReportPeriod{Key: fmt.Sprintf("%d-Q%d", y, q), Label: from.Format("January") + " to " + to.AddDate(0, 0, -1).Format("January 2006"),
+		From: from, To: to}
+}
+
+// QuarterOf returns the calendar quarter that t falls in.
+func QuarterOf(t time.Time) ReportPeriod {
+	t = t.In(London)
+	return Quarter(t.Year(), (int(t.Month())-1)/3+1)
+}
+
+// Publishable reports whether figures for p may be published: only fixed
+// calendar periods (a month, a quarter or a financial year), which nest in
+// each other and never move, so that no two releases cover periods that
+// differ by a day or a week, whose difference would count a handful of
+// children. Dashboards may count over any period; releases may not.
+func Publishable(p ReportPeriod) bool {
+	from := p.From.In(London)
+	for _, q := range []ReportPeriod{Month(from.Year(), from.Month()), QuarterOf(from), FinancialYearOf(from)} {
+		if q.Key == p.Key && q.From.Equal(p.From) && q.To.Equal(p.To) {
+			return true
+		}
+	}
+	return false
+}
+
+// FiscalPeriods returns the periods that may be published within the
+// financial year fy: its twelve months, its four quarters and the year.
+// Figures of one of them can be worked out only from figures of others of
+// them, as sums; never from a period of another year.
+func FiscalPeriods(fy ReportPeriod) []ReportPeriod {
+	var out []ReportPeriod
+	for m := fy.From; m.Before(fy.To); m = m.AddDate(0, 1, 0) {
+		out = append(out, Month(m.Year(), m.Month()))
+	}
+	for m := fy.From; m.Before(fy.To); m = m.AddDate(0, 3, 0) {
+		out = append(out, QuarterOf(m))
+	}
+	return append(out, fy)
+}
+
 // Last12Months returns the twelve months to the end of today.
 func Last12Months(now time.Time) ReportPeriod {
 	now = now.In(London)
@@ -80,11 +125,17 @@ var earliestPeriod = time.Date(1997, time.January, 1, 0, 0, 0, 0, London)
 // ParsePeriod reads a period key. An empty key is the last 12 months.
 // Returns EINVALID for a key that is not a period Vigil can count over.
 func ParsePeriod(key string, now time.Time) (ReportPeriod, error) {
-	bad := Errorf(EINVALID, "Choose a period: a financial year, a month, the last 12 months, or a range of dates with the first before the last")
+	bad := Errorf(EINVALID, "Choose a period: a financial year, a quarter, a month, the last 12 months, or a range of dates with the first before the last")
 	var p ReportPeriod
 	switch {
 	case key == "" || key == "12m":
 		return Last12Months(now), nil
+	case len(key) == 7 && key[4:6] == "-Q":
+		var y, q int
+		if _, err := fmt.Sscanf(key, "%4d-Q%1d", &y, &q); err != nil || q < 1 || q > 4 || fmt.Sprintf("%d-Q%d", y, q) != key {
+			return p, bad
+		}
+		p = Quarter(y, q)
 	case strings.HasPrefix(key, "fy"):
 		var y int
 		if _, err := fmt.Sscanf(key, "fy%d", &y); err != nil || fmt.Sprintf("fy%d", y) != key {
@@ -165,6 +216,10 @@ type Column struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
 	Kind  string `json:"kind"`
+	// Share marks a percentage of the table's grand total: with a row's
+	// count, it gives the grand total away, so it is hidden wherever the
+	// grand total is (see Suppress).
+	Share bool `json:"-"`
 }
 
 // Cell is one figure. Value is a count, a percentage or an average; a
@@ -322,6 +377,31 @@ type ReleaseFigures struct {
 	Period      ReleasePeriod     `json:"period"`
 	Suppression string            `json:"suppression"`
 	Tables      []*PublishedTable `json:"tables"`
+	// Correction is set when the release corrects an earlier release of
+	// the same period: it says what changed and why. (Added after format
+	// 1's first releases; omitted when empty, so their bytes are unchanged.)
+	Correction *ReleaseCorrection `json:"correction,omitempty"`
+}
+
+// ReleaseCorrection says how a release differs from the release of the
+// same period it corrects. A period's figures are published once; a
+// correction is the only way they change, and it is itself a release in
+// the log, beside the one it corrects, which stays published.
+type ReleaseCorrection struct {
+	Replaces int64          `json:"replaces"` // the number of the release corrected
+	Reason   string         `json:"reason"`
+	Changes  []FigureChange `json:"changes"`
+}
+
+// FigureChange is one published figure that a correction changed. Was and
+// Now are as published: a number, "[c]" when suppressed, or "" when not
+// applicable or absent.
+type FigureChange struct {
+	Table  string `json:"table"` // dashboard.table
+	Row    string `json:"row"`
+	Column string `json:"column"`
+	Was    string `json:"was"`
+	Now    string `json:"now"`
 }
 
 // ReleasePeriod is a release's period as dates, first and last inclusive.
@@ -363,7 +443,7 @@ type PublishedCell struct {
 const ReleaseFormat = 1
 
 // SuppressionNote says how small numbers are hidden in published tables.
-const SuppressionNote = "Counts from 1 to 4 are suppressed, and further cells are suppressed so that no suppressed count can be worked out from the totals. Suppressed cells are marked [c]. Percentages and averages built on a suppressed count are suppressed too."
+const SuppressionNote = "Counts from 1 to 4 are suppressed, and further cells are suppressed so that no suppressed count can be worked out from the totals, from the other tables, or from the releases of other months, quarters and the financial year that overlap this one. Suppressed cells are marked [c]. Percentages and averages built on a suppressed count are suppressed too."
 
 // Publish turns a table into its published form, suppressing small
 // numbers (see Suppress) first.

@@ -71,7 +71,23 @@ func Suppress(t *Table) {
 	}
 	g.suppress()
 	any := false
+	// A share of the grand total, beside its row's count, gives the grand
+	// total away: hide shares everywhere once any total is hidden.
+	shares := false
+	if t.Total != nil {
+		for c := range cols {
+			shares = shares || g.s[g.nr-1][c]
+		}
+	}
 	for r, row := range rows {
+		if shares {
+			for i, col := range t.Columns {
+				if col.Share && !row.Cells[i].Suppressed {
+					row.Cells[i].Suppressed, row.Cells[i].Value, row.Cells[i].NA = true, 0, false
+					any = true
+				}
+			}
+		}
 		hidden := false
 		for c, col := range cols {
 			if g.s[r][c] {

@@ -29,7 +29,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
   vigil stats verify  --url URL --key VERIFIERKEY                           check a published release against the log
   vigil stats ncds    --db DB --key KEYFILE --as USERNAME --period PERIOD [--out FILE]
                                                                             export the national core data set (CSV)
-PERIOD is fy2025 (April 2025 to March 2026), 2026-03 (a month), 12m (the last 12 months) or 2025-04-01_2025-06-30.`)
+PERIOD is fy2025 (April 2025 to March 2026), 2026-Q1 (a quarter), 2026-03 (a month), 12m (the last 12 months)
+or 2025-04-01_2025-06-30. A release is only ever of a month, quarter or financial year that has ended.`)
 		return &exitError{code: 2}
 	}
 	if len(args) == 0 {

@@ -97,6 +97,11 @@ func TestOversightAPI(t *testing.T) {
 		t.Errorf("unknown field: %d %s", resp.StatusCode, body)
 	}
 	resp, body = e.do(t, request{method: "POST", path: "/api/v1/releases", login: "scrutiny", body: `{"period":"12m"}`})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("published the last 12 months, which move every day: %d %s", resp.StatusCode, body)
+	}
+	m := vigil.Now().In(vigil.London).AddDate(0, -1, 0)
+	resp, body = e.do(t, request{method: "POST", path: "/api/v1/releases", login: "scrutiny", body: `{"period":"` + vigil.Month(m.Year(), m.Month()).Key + `"}`})
 	var rel vigil.Release
 	decode(t, resp, body, http.StatusCreated, &rel)
 	resp, body = e.do(t, request{method: "GET", path: "/api/v1/releases/" + string(rel.ID), login: "scrutiny"})

@@ -40,6 +40,14 @@ type unit struct {
 	// periodic units filter the period themselves (through args) and
 	// return t = 0; they have no trend.
 	periodic bool
+	// fam, when set, is the family of rows the unit counts, and r and c
+	// its row and column expressions over them (NULL: not counted), with
+	// rcArgs the values of their placeholders: so that a release can count
+	// all the tables of a family at once, atom by atom, and see how their
+	// figures overlap (see oversight_disclosure.go).
+	fam    *family
+	r, c   string
+	rcArgs func(now time.Time) []any
 }
 
 // derived is a column computed from a row's counts.
@@ -273,7 +281,9 @@ func (s *Store) build(def *tableDef, a agg, nm *names) *vigil.Table {
 		t.Columns = append(t.Columns, vigil.Column{Key: "total", Label: "Total", Kind: vigil.ColCount})
 	}
 	for _, d := range def.extra {
-		t.Columns = append(t.Columns, d.col)
+		col := d.col
+		col.Share = d.den == nil && col.Kind == vigil.ColPercent
+		t.Columns = append(t.Columns, col)
 	}
 	// Rows: the fixed ones, then any others the data hold.
 	var rows []label

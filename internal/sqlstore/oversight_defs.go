@@ -49,10 +49,41 @@ func joined(key, cols, from, where string, args func(time.Time, vigil.ReportPeri
 	return u
 }
 
+// The families of rows that public tables count: each table of a family
+// counts the same rows (and time) by its own row and column, so that
+// their figures overlap (see oversight_disclosure.go).
+var (
+	famConcerns = &family{key: "concerns", from: "concerns co JOIN cases c ON c.id = co.case_id", t: "co.received_at", v: "co.recorded_at - co.received_at"}
+	famStarted  = &family{key: "deadlines_started", from: "deadlines d JOIN cases c ON c.id = d.case_id", t: "d.started_at", v: "0"}
+	famDue      = &family{key: "deadlines_due", from: "deadlines d JOIN cases c ON c.id = d.case_id", t: "d.due_at", v: "0",
+		where: "d.due_at < ? AND d.status <> 'cancelled'", args: nowOnly}
+	famEscalations = &family{key: "escalations", from: "escalations e JOIN cases c ON c.id = e.case_id", t: "e.raised_at", v: "0"}
+	famScreenings  = &family{key: "screenings", from: "screenings sc JOIN cases c ON c.id = sc.case_id", t: "sc.at", v: "0"}
+	famClosures    = &family{key: "closures", from: "decisions d JOIN cases c ON c.id = d.case_id", t: "d.at", v: "d.at - c.received_at",
+		where: "d.kind = '" + vigil.DecideCloseApproval + "' AND d.outcome = 'approved'"}
+	famMissing  = &family{key: "missing", from: "missing_episodes m JOIN cases c ON c.id = m.case_id", t: "m.missing_from", v: "0"}
+	famCases    = &family{key: "cases", from: "cases c LEFT JOIN demographic_records dr ON dr.case_id = c.id AND dr.subject = 'child'", t: "c.received_at", v: "0"}
+	famSuspects = &family{key: "suspects", from: "demographic_records dr JOIN cases c ON c.id = dr.case_id", t: "c.received_at", v: "0",
+		where: "dr.subject = 'suspect'"}
+)
+
+// in puts u in family f, counting by r and c; rcArgs (nil for none) gives
+// the values of their placeholders, r's first.
+func (u unit) in(f *family, r, c string, rcArgs func(time.Time) []any) unit {
+	if rcArgs == nil {
+		rcArgs = func(time.Time) []any { return nil }
+	}
+	u.fam, u.r, u.c, u.rcArgs = f, r, c, rcArgs
+	return u
+}
+
+func nowOnly(now time.Time) []any { return []any{micros(now)} }
+
 // concernsBy counts concerns by the row expression r, in the period they
 // were received.
 func concernsBy(r, c string) unit {
-	return joined("co.case_id", r+` AS r, `+c+` AS c, co.received_at AS t, co.recorded_at - co.received_at AS v`, "concerns co", "", noArgs)
+	return joined("co.case_id", r+` AS r, `+c+` AS c, co.received_at AS t, co.recorded_at - co.received_at AS v`, "concerns co", "", noArgs).
+		in(famConcerns, r, c, nil)
 }
 
 // deadlineOutcome classifies a deadline at now (the first placeholder).
@@ -62,16 +93,17 @@ const deadlineOutcome = `CASE WHEN d.status = 'met' AND d.met_at <= d.due_at THE
 // missedBy counts deadlines due before now (the placeholder), by row
 // expression r, in the period they fell due.
 func missedBy(r string) unit {
-	return joined("d.case_id", r+` AS r, CASE WHEN d.status = 'open' THEN 'overdue' WHEN d.met_at > d.due_at THEN 'late' ELSE 'on_time' END AS c,
-		d.due_at AS t, 0 AS v`, "deadlines d", ` WHERE d.due_at < ? AND d.status <> 'cancelled'`, nowArg)
+	const c = `CASE WHEN d.status = 'open' THEN 'overdue' WHEN d.met_at > d.due_at THEN 'late' ELSE 'on_time' END`
+	return joined("d.case_id", r+` AS r, `+c+` AS c,
+		d.due_at AS t, 0 AS v`, "deadlines d", ` WHERE d.due_at < ? AND d.status <> 'cancelled'`, nowArg).in(famDue, r, c, nil)
 }
 
 func escalationsBy(r, c string) unit {
-	return joined("e.case_id", r+` AS r, `+c+` AS c, e.raised_at AS t, 0 AS v`, "escalations e", "", noArgs)
+	return joined("e.case_id", r+` AS r, `+c+` AS c, e.raised_at AS t, 0 AS v`, "escalations e", "", noArgs).in(famEscalations, r, c, nil)
 }
 
 func screeningsBy(r, c string) unit {
-	return joined("sc.case_id", r+` AS r, `+c+` AS c, sc.at AS t, 0 AS v`, "screenings sc", "", noArgs)
+	return joined("sc.case_id", r+` AS r, `+c+` AS c, sc.at AS t, 0 AS v`, "screenings sc", "", noArgs).in(famScreenings, r, c, nil)
 }
 
 // closureBand is the band of time from referral to approved closure.
@@ -80,7 +112,7 @@ var closureBand = fmt.Sprintf(`CASE WHEN d.at - c.received_at < %d THEN 'm1' WHE
 
 func closuresBy(r, c string) unit {
 	return joined("d.case_id", r+` AS r, `+c+` AS c, d.at AS t, d.at - c.received_at AS v`, "decisions d",
-		` WHERE d.kind = '`+vigil.DecideCloseApproval+`' AND d.outcome = 'approved'`, noArgs)
+		` WHERE d.kind = '`+vigil.DecideCloseApproval+`' AND d.outcome = 'approved'`, noArgs).in(famClosures, r, c, nil)
 }
 
 // delayBand is the band of time between a concern reaching an agency and
@@ -156,7 +188,8 @@ func (s *Store) dashboard(topic string) *dashboardDef {
 			}
 			return out
 		}
-		d.tables = []*tableDef{{key: "clocks", title: "Statutory deadlines, by clock", rowHeader: "Deadline", unit: joined("d.case_id", `d.kind AS r, `+deadlineOutcome+` AS c, d.started_at AS t, 0 AS v`, "deadlines d", "", nowArg),
+		d.tables = []*tableDef{{key: "clocks", title: "Statutory deadlines, by clock", rowHeader: "Deadline", unit: joined("d.case_id", `d.kind AS r, `+deadlineOutcome+` AS c, d.started_at AS t, 0 AS v`, "deadlines d", "", nowArg).
+			in(famStarted, "d.kind", deadlineOutcome, nowOnly),
 			rows: clocks, cols: outcomeCols, total: true, extra: []derived{pctOnTime}, public: true,
 			notes: []string{"A deadline counts in the period its clock started. % on time is of the deadlines met or overdue; open deadlines not yet due and those no longer needed are left out."}}}
 		d.trend = &trendDef{title: "Deadlines met on time each year (%)", unit: "percent", table: "clocks"}
@@ -207,12 +240,13 @@ func (s *Store) dashboard(topic string) *dashboardDef {
 			{"All escalations", countOf("", "open", "resolved")}, {"Reached independent oversight", countOf(top, "open", "resolved")}}}
 
 	case vigil.TopicRepeat:
-		d.tables = []*tableDef{{key: "repeat", title: "Referrals, by whether the child was referred in the 12 months before", rowHeader: "Referral",
-			unit: unit{sql: `SELECT c.id AS case_id, c.agency_id AS a, c.team_id AS tm,
-				CASE WHEN c.child_dob IS NULL THEN 'unknown'
+		repeat := `CASE WHEN c.child_dob IS NULL THEN 'unknown'
 				WHEN EXISTS (SELECT 1 FROM cases p WHERE lower(p.child_name) = lower(c.child_name) AND p.child_dob = c.child_dob
 					AND p.received_at < c.received_at AND p.received_at >= c.received_at - ` + strconv.FormatInt(usYear, 10) + `) THEN 'repeat'
-				ELSE 'first' END AS r, 'n' AS c, c.received_at AS t, 0 AS v FROM cases c`, args: noArgs},
+				ELSE 'first' END`
+		d.tables = []*tableDef{{key: "repeat", title: "Referrals, by whether the child was referred in the 12 months before", rowHeader: "Referral",
+			unit: unit{sql: `SELECT c.id AS case_id, c.agency_id AS a, c.team_id AS tm, ` + repeat + ` AS r, 'n' AS c, c.received_at AS t, 0 AS v FROM cases c`,
+				args: noArgs}.in(famCases, repeat, "'n'", nil),
 			rows: fixed([]label{{"repeat", "Referred again within 12 months"}, {"first", "Not referred in the 12 months before"},
 				{"unknown", "Cannot tell: no date of birth recorded"}}),
 			cols: nCol("Referrals"), extra: []derived{share}, public: true,
@@ -230,10 +264,13 @@ func (s *Store) dashboard(topic string) *dashboardDef {
 			{"Repeat referrals", func(a agg) (float64, bool) { return pct(a.n("repeat", "n"), a.n("repeat", "n")+a.n("first", "n")) }}}}
 
 	case vigil.TopicCare:
+		missingR := `CASE WHEN ` + lookedAfterAt("m.case_id", "m.missing_from") + ` THEN 'looked_after' ELSE 'other' END`
+		missingC := `CASE WHEN m.returned_at IS NULL THEN 'missing' ELSE 'returned' END`
+		rhiR := `CASE WHEN ` + lookedAfterAt("d.case_id", "d.started_at") + ` THEN 'looked_after' ELSE 'other' END`
 		d.tables = []*tableDef{
 			{key: "missing", title: "Missing episodes, by whether the child was looked after", rowHeader: "When they went missing",
-				unit: joined("m.case_id", `CASE WHEN `+lookedAfterAt("m.case_id", "m.missing_from")+` THEN 'looked_after' ELSE 'other' END AS r,
-					CASE WHEN m.returned_at IS NULL THEN 'missing' ELSE 'returned' END AS c, m.missing_from AS t, 0 AS v`, "missing_episodes m", "", noArgs),
+				unit: joined("m.case_id", missingR+` AS r, `+missingC+` AS c, m.missing_from AS t, 0 AS v`, "missing_episodes m", "", noArgs).
+					in(famMissing, missingR, missingC, nil),
 				rows: fixed(lookedAfterRows), cols: []vigil.Column{{Key: "returned", Label: "Returned"}, {Key: "missing", Label: "Not yet returned"}},
 				total: true, public: true},
 			{key: "children", title: "Children looked after or missing in the period, by missing episodes", rowHeader: "Child",
@@ -255,8 +292,8 @@ func (s *Store) dashboard(topic string) *dashboardDef {
 				total: true, public: true,
 				notes: []string{"A child is a case: until records of the same child are linked (issue 7), a child with two cases counts twice."}},
 			{key: "rhi", title: "Return home interviews, by whether the child was looked after", rowHeader: "When they returned",
-				unit: joined("d.case_id", `CASE WHEN `+lookedAfterAt("d.case_id", "d.started_at")+` THEN 'looked_after' ELSE 'other' END AS r,
-					`+deadlineOutcome+` AS c, d.started_at AS t, 0 AS v`, "deadlines d", ` WHERE d.kind = 'return_interview'`, nowArg),
+				unit: joined("d.case_id", rhiR+` AS r, `+deadlineOutcome+` AS c, d.started_at AS t, 0 AS v`, "deadlines d", ` WHERE d.kind = 'return_interview'`, nowArg).
+					in(famStarted, `CASE WHEN d.kind = 'return_interview' THEN `+rhiR+` END`, deadlineOutcome, nowOnly),
 				rows: fixed(lookedAfterRows), cols: []vigil.Column{{Key: "on_time", Label: "Within 72 hours"}, {Key: "late", Label: "Later than 72 hours"},
 					{Key: "overdue", Label: "Not held, overdue"}, {Key: "open", Label: "Not yet due"}, {Key: "cancelled", Label: "No longer needed"}},
 				total: true, extra: []derived{{col: vigil.Column{Key: "pct_on_time", Label: "% within 72 hours", Kind: vigil.ColPercent},
@@ -357,11 +394,11 @@ func demographicDefs() *dashboardDef {
 	risk := `CASE WHEN EXISTS (SELECT 1 FROM screenings sc WHERE sc.case_id = c.id AND sc.level IN ('medium', 'high')) THEN 'cse' ELSE 'other' END`
 	children := func(r string) unit {
 		return unit{sql: `SELECT c.id AS case_id, c.agency_id AS a, c.team_id AS tm, ` + r + ` AS r, ` + risk + ` AS c, c.received_at AS t, 0 AS v
-			FROM cases c LEFT JOIN demographic_records dr ON dr.case_id = c.id AND dr.subject = 'child'`, args: noArgs}
+			FROM cases c LEFT JOIN demographic_records dr ON dr.case_id = c.id AND dr.subject = 'child'`, args: noArgs}.in(famCases, r, risk, nil)
 	}
 	suspects := func(r string) unit {
 		return unit{sql: `SELECT c.id AS case_id, c.agency_id AS a, c.team_id AS tm, ` + r + ` AS r, 'n' AS c, c.received_at AS t, 0 AS v
-			FROM demographic_records dr JOIN cases c ON c.id = dr.case_id WHERE dr.subject = 'suspect'`, args: noArgs}
+			FROM demographic_records dr JOIN cases c ON c.id = dr.case_id WHERE dr.subject = 'suspect'`, args: noArgs}.in(famSuspects, r, "'n'", nil)
 	}
 	// The trend asks only whether ethnicity is recorded.
 	recorded := unit{sql: `SELECT c.id AS case_id, c.agency_id AS a, c.team_id AS tm,

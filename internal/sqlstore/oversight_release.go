@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,21 +98,38 @@ func (s *Store) PublishRelease(ctx context.Context, actor vigil.Actor, p vigil.R
 		return nil, err
 	}
 	now := vigil.Now()
-	if !p.From.Before(now) {
-		return nil, fieldErr("period", "The period has not started yet, so there is nothing to publish")
+	if !vigil.Publishable(p) {
+		return nil, fieldErr("period", "Publish a calendar month, a quarter or a financial year. Releases cover only fixed periods, "+
+			"so that no two of them differ by a few days whose figures could be told apart")
+	}
+	if p.To.After(now) {
+		return nil, fieldErr("period", fmt.Sprintf("%s has not ended yet. Publish a period once it is over, so that its figures are whole", p.Label))
 	}
 	prev, err := s.releasesWhere(ctx, ` WHERE period = ?`, p.Key)
 	if err != nil {
 		return nil, err
 	}
-	if len(prev) > 0 && note == "" {
-		return nil, fieldErr("note", fmt.Sprintf("Figures for %s were published in release %d. Say why they are published again: "+
-			"the new release is shown beside the earlier one, which stays as it was.", p.Label, prev[0].Number))
-	}
 	kind := releaseKind(actor, p, now)
 	figs, err := s.releaseFigures(ctx, now, p, kind, prev)
 	if err != nil {
 		return nil, err
+	}
+	if len(prev) > 0 {
+		// A period is published once. Publishing it again is a correction,
+		// which must change something and say why.
+		var was vigil.ReleaseFigures
+		if err := json.Unmarshal(prev[0].Figures, &was); err != nil {
+			return nil, internal("read release", err)
+		}
+		changes := figureChanges(&was, figs)
+		if len(changes) == 0 {
+			return nil, vigil.Errorf(vigil.ECONFLICT, "The figures for %s are as release %d published them: there is nothing to correct.", p.Label, prev[0].Number)
+		}
+		if note == "" {
+			return nil, fieldErr("note", fmt.Sprintf("Figures for %s were published in release %d, and %d of them have changed since. "+
+				"Say what was wrong: the correction is published beside release %d, which stays as it was.", p.Label, prev[0].Number, len(changes), prev[0].Number))
+		}
+		figs.Correction = &vigil.ReleaseCorrection{Replaces: prev[0].Number, Reason: note, Changes: changes}
 	}
 	b, err := json.Marshal(figs)
 	if err != nil {
@@ -119,12 +137,13 @@ func (s *Store) PublishRelease(ctx context.Context, actor vigil.Actor, p vigil.R
 	}
 	r := &vigil.Release{ID: vigil.NewID(), Kind: kind, Title: "Safeguarding statistics: " + p.Label, PeriodKey: p.Key,
 		PublishedBy: actor.ID, Note: note, Figures: b}
+	logKind := "statistics.published"
 	if len(prev) > 0 {
-		r.Replaces = prev[0].ID
+		r.Replaces, r.Title, logKind = prev[0].ID, r.Title+" (correction)", "statistics.corrected"
 	}
 	err = s.write(ctx, func(tx *ledger.Tx) error {
 		r.PublishedAt = tx.Now()
-		if err := tx.Save("statistics.published", string(actor.ID), "statistics_releases",
+		if err := tx.Save(logKind, string(actor.ID), "statistics_releases",
 			`INSERT INTO statistics_releases (id, version, number, kind, title, period, published_at, published_by, replaces, note, figures)
 			 VALUES (?, 1, (SELECT COALESCE(MAX(number), 0) + 1 FROM statistics_releases), ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.Kind, r.Title, r.PeriodKey, micros(r.PublishedAt), r.PublishedBy, null(r.Replaces), null(r.Note), string(b)); err != nil {
@@ -143,8 +162,90 @@ func (s *Store) PublishRelease(ctx context.Context, actor vigil.Actor, p vigil.R
 	return r, nil
 }
 
+// figureChanges lists the published figures that differ between two
+// releases of a period, as they were published.
+func figureChanges(was, now *vigil.ReleaseFigures) []vigil.FigureChange {
+	var out []vigil.FigureChange
+	old := map[string]*vigil.PublishedTable{}
+	for _, pt := range was.Tables {
+		old[pt.Dashboard+"."+pt.Key] = pt
+	}
+	show := func(c *vigil.PublishedCell) string {
+		switch {
+		case c == nil || c.Value == nil && !c.Suppressed:
+			return ""
+		case c.Suppressed:
+			return "[c]"
+		}
+		return strconv.FormatFloat(*c.Value, 'f', -1, 64)
+	}
+	rowsOf := func(pt *vigil.PublishedTable) ([]vigil.PublishedRow, map[string]*vigil.PublishedRow) {
+		rows := append([]vigil.PublishedRow(nil), pt.Rows...)
+		if pt.Total != nil {
+			rows = append(rows, *pt.Total)
+		}
+		by := map[string]*vigil.PublishedRow{}
+		for i := range rows {
+			by[rows[i].Key+"\x00"+rows[i].Label] = &rows[i]
+		}
+		return rows, by
+	}
+	for _, pt := range now.Tables {
+		key := pt.Dashboard + "." + pt.Key
+		o := old[key]
+		delete(old, key)
+		if o == nil {
+			out = append(out, vigil.FigureChange{Table: key, Was: "", Now: "new table"})
+			continue
+		}
+		rows, _ := rowsOf(pt)
+		oldRows, oldBy := rowsOf(o)
+		seen := map[string]bool{}
+		for _, r := range rows {
+			k := r.Key + "\x00" + r.Label
+			seen[k] = true
+			or := oldBy[k]
+			for i, col := range pt.Columns {
+				var oc *vigil.PublishedCell
+				if or != nil {
+					if j := columnIndex(o.Columns, col.Key); j >= 0 && j < len(or.Cells) {
+						oc = &or.Cells[j]
+					}
+				}
+				if a, b := show(oc), show(&r.Cells[i]); a != b {
+					out = append(out, vigil.FigureChange{Table: key, Row: r.Label, Column: col.Label, Was: a, Now: b})
+				}
+			}
+		}
+		for _, r := range oldRows {
+			if !seen[r.Key+"\x00"+r.Label] {
+				out = append(out, vigil.FigureChange{Table: key, Row: r.Label, Was: "row", Now: "no longer shown"})
+			}
+		}
+	}
+	for _, pt := range was.Tables {
+		if key := pt.Dashboard + "." + pt.Key; old[key] != nil {
+			out = append(out, vigil.FigureChange{Table: key, Was: "table", Now: "no longer published"})
+		}
+	}
+	return out
+}
+
+func columnIndex(cols []vigil.Column, key string) int {
+	for i, c := range cols {
+		if c.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
 // releaseFigures counts and suppresses the public tables of every
-// dashboard for p, over every case.
+// dashboard for p, over every case. Tables whose rows belong to a family
+// are counted atom by atom and protected against the other tables and
+// releases of the year (see oversight_disclosure.go); the others (a count
+// of children at any time in the period, which is not a sum over months)
+// are protected table by table.
 func (s *Store) releaseFigures(ctx context.Context, now time.Time, p vigil.ReportPeriod, kind string, prev []*vigil.Release) (*vigil.ReleaseFigures, error) {
 	f := &vigil.ReleaseFigures{Format: vigil.ReleaseFormat, Period: vigil.ReleasePeriod{Key: p.Key, Label: p.Label,
 		First: p.From.In(vigil.London).Format("2006-01-02"), Last: p.LastDay().In(vigil.London).Format("2006-01-02")},
@@ -152,31 +253,94 @@ func (s *Store) releaseFigures(ctx context.Context, now time.Time, p vigil.Repor
 	if k := s.log.Key(); k != nil {
 		f.Area = k.Origin()
 	}
+	nm, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The year's demographic tables are counted at its first annual
+	// release only, and frozen: later releases copy them.
+	var frozen *vigil.Release
+	for i := len(prev) - 1; i >= 0 && kind == vigil.ReleaseAnnual; i-- {
+		if prev[i].Kind == vigil.ReleaseAnnual {
+			frozen = prev[i]
+			break
+		}
+	}
+	type slot struct {
+		topic string
+		t     *vigil.Table
+	}
+	var slots []*slot
+	fresh := map[*family]map[int]*vigil.Table{}
+	fams, order := s.familyTables()
+	add := func(topic string, def *tableDef) error {
+		sl := &slot{topic: topic}
+		slots = append(slots, sl)
+		if def.unit.fam == nil {
+			a, err := s.count(ctx, def, now, p, "", nil)
+			if err != nil {
+				return err
+			}
+			sl.t = s.build(def, a, nm)
+			return nil
+		}
+		for ti, ft := range fams[def.unit.fam] {
+			if ft.def.key == def.key && ft.topic == topic {
+				if fresh[def.unit.fam] == nil {
+					fresh[def.unit.fam] = map[int]*vigil.Table{}
+				}
+				// Filled in below, from the family's atoms.
+				sl.t = &vigil.Table{}
+				fresh[def.unit.fam][ti] = sl.t
+			}
+		}
+		return nil
+	}
 	for _, t := range vigil.Topics {
 		d := s.dashboard(t.Key)
+		if t.Key == vigil.TopicDemographics && kind == vigil.ReleaseAnnual && frozen == nil {
+			d = demographicDefs()
+		}
 		if d == nil {
 			continue
 		}
-		dash, err := s.compute(ctx, d, now, p, "", nil, "all", false)
-		if err != nil {
-			return nil, err
-		}
-		for _, tb := range dash.Tables {
-			if tb.Public {
-				f.Tables = append(f.Tables, vigil.Publish(t.Key, tb))
+		for _, def := range d.tables {
+			if def.public {
+				if err := add(t.Key, def); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	if kind != vigil.ReleaseAnnual {
-		return f, nil
+	fy := vigil.FinancialYearOf(p.From)
+	earlier, err := s.releasesOfYear(ctx, fy)
+	if err != nil {
+		return nil, err
 	}
-	// The year's demographic tables are frozen at its first annual release.
-	for i := len(prev) - 1; i >= 0; i-- {
-		if prev[i].Kind != vigil.ReleaseAnnual {
+	for _, fam := range order {
+		tables := fresh[fam]
+		if len(tables) == 0 {
 			continue
 		}
+		tabs := fams[fam]
+		atoms, err := s.atoms(ctx, fam, tabs, now, fy)
+		if err != nil {
+			return nil, err
+		}
+		in := monthsOf(fy, p)
+		for ti, t := range tables {
+			*t = *s.build(tabs[ti].def, aggOf(atoms, ti, tabs[ti].def, in), nm)
+		}
+		if known := protect(atoms, tabs, tables, p, fy, earlier); known > 0 {
+			s.logger.Warn("earlier releases already give away hidden counts", "family", fam.key, "fy", fy.Key, "counts", known)
+		}
+	}
+	for _, sl := range slots {
+		f.Tables = append(f.Tables, vigil.Publish(sl.topic, sl.t))
+	}
+	if frozen != nil {
 		var old vigil.ReleaseFigures
-		if err := json.Unmarshal(prev[i].Figures, &old); err != nil {
+		if err := json.Unmarshal(frozen.Figures, &old); err != nil {
 			return nil, internal("read release", err)
 		}
 		for _, tb := range old.Tables {
@@ -184,14 +348,6 @@ func (s *Store) releaseFigures(ctx context.Context, now time.Time, p vigil.Repor
 				f.Tables = append(f.Tables, tb)
 			}
 		}
-		return f, nil
-	}
-	dash, err := s.compute(ctx, demographicDefs(), now, p, "", nil, "all", false)
-	if err != nil {
-		return nil, err
-	}
-	for _, tb := range dash.Tables {
-		f.Tables = append(f.Tables, vigil.Publish(vigil.TopicDemographics, tb))
 	}
 	return f, nil
 }

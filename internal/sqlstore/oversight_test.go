@@ -388,7 +388,7 @@ func TestReleaseProof(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		progressed(t, e)
-		p := vigil.Last12Months(vigil.Now())
+		p := lastMonth(vigil.Now())
 		if _, err := e.store.PublishRelease(ctx, e.user(t, "social.worker"), p, ""); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("a social worker published: err = %v", err)
 		}

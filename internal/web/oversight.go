@@ -134,6 +134,29 @@ func periodOptions(now time.Time, wholeOnly bool) []option {
 	return out
 }
 
+// publishOptions are the periods a release may cover: fixed calendar
+// periods that have ended (the last ten financial years, eight quarters
+// and thirteen months), newest first within each kind.
+func publishOptions(now time.Time) []option {
+	var out []option
+	fy := vigil.FinancialYearOf(now)
+	for y := fy.From.Year() - 1; y > fy.From.Year()-11; y-- {
+		p := vigil.FinancialYear(y)
+		out = append(out, option{p.Key, "Financial year " + p.Label})
+	}
+	q := vigil.QuarterOf(now)
+	for i := 0; i < 8; i++ {
+		q = vigil.QuarterOf(q.From.Add(-time.Hour))
+		out = append(out, option{q.Key, "Quarter: " + q.Label})
+	}
+	m := vigil.Month(now.In(vigil.London).Year(), now.In(vigil.London).Month())
+	for i := 0; i < 13; i++ {
+		m = vigil.Month(m.From.AddDate(0, -1, 0).Year(), m.From.AddDate(0, -1, 0).Month())
+		out = append(out, option{m.Key, m.Label})
+	}
+	return out
+}
+
 // cellView is one figure as a page shows it.
 type cellView struct {
 	Text       string
@@ -464,6 +487,7 @@ func (s *Server) publishPage(w http.ResponseWriter, r *http.Request, u *vigil.Us
 		return
 	}
 	d := s.oversightBase(u, vigil.Last12Months(vigil.Now()), "")
+	d.Options = publishOptions(vigil.Now())
 	s.render(w, r, status, "oversight_publish", &Page{Title: "Publish statistics", Nav: "oversight", Form: form, Errors: errs,
 		Data: struct {
 			oversightData

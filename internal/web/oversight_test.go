@@ -95,6 +95,15 @@ func TestPublishAndVerify(t *testing.T) {
 		t.Fatalf("publishing without a period: %d", resp.StatusCode)
 	}
 	resp = s.post(t, c, "/oversight/publish", url.Values{"period": {"12m"}}, nil)
+	if page := body(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "fixed periods") {
+		t.Errorf("publishing the last 12 months: %d", resp.StatusCode)
+	}
+	m := vigil.Now().In(vigil.London).AddDate(0, -1, 0)
+	month := vigil.Month(m.Year(), m.Month()).Key
+	if _, page := s.get(t, c, "/oversight/publish"); !strings.Contains(page, `value="`+month+`"`) || strings.Contains(page, `value="12m"`) {
+		t.Errorf("the publish form does not offer last month, or offers the last 12 months")
+	}
+	resp = s.post(t, c, "/oversight/publish", url.Values{"period": {month}}, nil)
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/transparency/") {
@@ -117,9 +126,9 @@ func TestPublishAndVerify(t *testing.T) {
 	if _, err := sqlstore.VerifyReleaseProof(&proof, s.store.Log().Key().VerifierKey()); err != nil {
 		t.Errorf("the served proof does not verify: %v", err)
 	}
-	resp = s.post(t, c, "/oversight/publish", url.Values{"period": {"12m"}}, nil)
-	if page := body(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "published again") {
-		t.Errorf("publishing the same period twice without a note: %d", resp.StatusCode)
+	resp = s.post(t, c, "/oversight/publish", url.Values{"period": {month}, "note": {"again"}}, nil)
+	if page := body(t, resp); resp.StatusCode != http.StatusConflict || !strings.Contains(page, "nothing to correct") {
+		t.Errorf("publishing the same period's unchanged figures again: %d", resp.StatusCode)
 	}
 }
 
