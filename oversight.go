@@ -2,6 +2,8 @@ package vigil
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -302,29 +304,55 @@ type Drill struct {
 // DrillPageSize is how many cases one page of a figure's list shows.
 const DrillPageSize = 100
 
-// FigureCase is one case behind a figure. A case the viewer may not open is
-// de-identified: no name, date of birth or address, and no link.
+// FigureCase is one case behind a figure. A case the viewer may open is
+// identified: its id, reference, child, date received and owner, and
+// seeing it is logged as a read. Any other case is de-identified for
+// scrutiny: a stable pseudonymous row id, its agency and team, the month
+// it was received, and the figure's measures; never the child, the case's
+// reference or link, the owner's name or an exact date.
 type FigureCase struct {
-	ID         ID         `json:"id,omitempty"` // empty when de-identified
-	Ref        string     `json:"reference"`
+	// Row is a pseudonym of the case, the same in every list and for
+	// every viewer, so that a scrutiny member can name a row to an
+	// investigator, who sees the same Row beside the identified case.
+	Row        string     `json:"row"`
 	Identified bool       `json:"identified"`
-	ChildName  string     `json:"child_name,omitempty"`
-	AgeBand    string     `json:"age_band"`
 	Agency     string     `json:"agency"`
 	Team       string     `json:"team"`
-	Owner      string     `json:"owner"`
+	Month      string     `json:"month"` // received, YYYY-MM
 	Stage      Stage      `json:"stage"`
 	Status     CaseStatus `json:"status"`
-	ReceivedAt time.Time  `json:"received_at"`
+	// Count is how many of the things the figure counts are this case's
+	// (deadlines, escalations, episodes); Measure their average, in the
+	// unit FigureCases.Measure names, when the figure's table has one.
+	Count   int      `json:"count"`
+	Measure *float64 `json:"measure,omitempty"`
+
+	// Identified cases only.
+	ID         ID         `json:"id,omitempty"`
+	Ref        string     `json:"reference,omitempty"`
+	ChildName  string     `json:"child_name,omitempty"`
+	AgeBand    string     `json:"age_band,omitempty"`
+	Owner      string     `json:"owner,omitempty"`
+	ReceivedAt *time.Time `json:"received_at,omitempty"`
+}
+
+// FigureRow returns the pseudonymous row id of a case in lists behind
+// figures: a hash of its random id, which cannot be turned back into the
+// case without the id.
+func FigureRow(id ID) string {
+	h := sha256.Sum256([]byte("vigil figure row\x00" + string(id)))
+	return "R-" + strings.ToUpper(hex.EncodeToString(h[:5]))
 }
 
 // FigureCases is a page of the cases behind a figure.
 type FigureCases struct {
-	Drill      Drill         `json:"-"`
-	Title      string        `json:"title"` // what the figure counts, in words
-	Total      int           `json:"total"` // cases behind the figure
-	Identified int           `json:"identified"`
-	Cases      []*FigureCase `json:"cases"`
+	Drill      Drill  `json:"-"`
+	Title      string `json:"title"` // what the figure counts, in words
+	Total      int    `json:"total"` // cases behind the figure
+	Identified int    `json:"identified"`
+	// Measure names the unit of each case's Measure, when there is one.
+	Measure string        `json:"measure,omitempty"`
+	Cases   []*FigureCase `json:"cases"`
 }
 
 // AgeBand returns the band of an age for de-identified lists: an exact age

@@ -599,6 +599,38 @@ func (s *Store) FigureCases(ctx context.Context, actor vigil.Actor, dr vigil.Dri
 	if err != nil {
 		return nil, err
 	}
+	// The figure's measures for each case of the page: how many of the
+	// things it counts are the case's, and their mean value when the
+	// table shows one.
+	var mean *derived
+	for i := range def.extra {
+		if def.extra[i].col.Kind == vigil.ColMean {
+			mean = &def.extra[i]
+			out.Measure = mean.col.Label
+			break
+		}
+	}
+	measures := map[vigil.ID]acc{}
+	if len(cases) > 0 {
+		marks := make([]string, len(cases))
+		margs := append([]any(nil), args...)
+		for i, c := range cases {
+			marks[i], margs = "?", append(margs, c.ID)
+		}
+		err := each(reader{s, ctx}, func(r scanner) error {
+			var id vigil.ID
+			var a acc
+			if err := r.Scan(&id, &a.n, &a.sum); err != nil {
+				return err
+			}
+			measures[id] = a
+			return nil
+		}, `SELECT u.case_id, COUNT(*), CAST(COALESCE(SUM(u.v), 0) AS DOUBLE PRECISION) FROM (`+def.unit.sqlFor(scope)+`) u`+w+
+			` AND u.case_id IN (`+strings.Join(marks, ", ")+`) GROUP BY u.case_id`, margs...)
+		if err != nil {
+			return nil, internal("figure cases", err)
+		}
+	}
 	var seen []vigil.ID
 	for _, c := range cases {
 		// Each case is identified only if the viewer may open it, as the
@@ -607,11 +639,17 @@ func (s *Store) FigureCases(ctx context.Context, actor vigil.Actor, dr vigil.Dri
 		if err != nil {
 			return nil, internal("figure cases", err)
 		}
-		fc := &vigil.FigureCase{Ref: c.Ref, AgeBand: vigil.AgeBand(c.Child.AgeAt(c.ReceivedAt)), Agency: nm.of("agency", string(c.AgencyID)),
-			Team: nm.of("team", string(c.TeamID)), Owner: nm.of("user", string(c.OwnerID)), Stage: c.Stage, Status: c.Status,
-			ReceivedAt: c.ReceivedAt}
+		m := measures[c.ID]
+		fc := &vigil.FigureCase{Row: vigil.FigureRow(c.ID), Agency: nm.of("agency", string(c.AgencyID)), Team: nm.of("team", string(c.TeamID)),
+			Month: c.ReceivedAt.In(vigil.London).Format("2006-01"), Stage: c.Stage, Status: c.Status, Count: int(m.n)}
+		if mean != nil && m.n > 0 {
+			v := m.sum / float64(m.n) / cmp.Or(mean.scale, 1)
+			fc.Measure = &v
+		}
 		if !t.Conflict && vigil.Can(u, vigil.ActCaseView, t) {
-			fc.ID, fc.Identified, fc.ChildName = c.ID, true, c.Child.Name
+			received := c.ReceivedAt
+			fc.ID, fc.Identified, fc.Ref, fc.ChildName = c.ID, true, c.Ref, c.Child.Name
+			fc.AgeBand, fc.Owner, fc.ReceivedAt = vigil.AgeBand(c.Child.AgeAt(c.ReceivedAt)), nm.of("user", string(c.OwnerID)), &received
 			seen = append(seen, c.ID)
 			out.Identified++
 		}

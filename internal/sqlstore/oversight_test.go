@@ -127,8 +127,11 @@ func TestFiguresLinkToTheirCases(t *testing.T) {
 							t.Errorf("%s/%s: scrutiny saw %d identified cases", tp.Key, tb.Key, fc.Identified)
 						}
 						for _, x := range fc.Cases {
-							if x.ChildName != "" || x.ID != "" {
-								t.Errorf("scrutiny list shows a name or id: %+v", x)
+							if x.ChildName != "" || x.ID != "" || x.Ref != "" || x.Owner != "" || x.ReceivedAt != nil || x.AgeBand != "" {
+								t.Errorf("scrutiny list shows a child, case, owner or date: %+v", x)
+							}
+							if !strings.HasPrefix(x.Row, "R-") || len(x.Month) != 7 || x.Count < 1 || x.Agency == "" || x.Team == "" {
+								t.Errorf("scrutiny row lacks its pseudonym, month, agency, team or count: %+v", x)
 							}
 						}
 					}
@@ -158,9 +161,21 @@ func TestFiguresLinkToTheirCases(t *testing.T) {
 		if fc.Identified != len(fc.Cases) || len(fc.Cases) == 0 {
 			t.Fatalf("investigator: %d of %d identified", fc.Identified, len(fc.Cases))
 		}
+		deid, err := e.store.FigureCases(ctx, scrutiny, vigil.Drill{Topic: vigil.TopicTimeliness, Table: "clocks", Row: "decision", Period: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]bool{}
+		for _, x := range deid.Cases {
+			rows[x.Row] = true
+		}
 		for _, x := range fc.Cases {
-			if x.ChildName == "" || !x.ID.Valid() {
+			if x.ChildName == "" || !x.ID.Valid() || x.Ref == "" || x.Owner == "" || x.ReceivedAt == nil {
 				t.Errorf("investigator's row not identified: %+v", x)
+			}
+			// The same row id as the scrutiny member saw, so that they can talk about it.
+			if x.Row != vigil.FigureRow(x.ID) || !rows[x.Row] {
+				t.Errorf("investigator's row %s is not the row scrutiny saw", x.Row)
 			}
 			if n := ovCountIn(t, e, "record.listed", x.ID); n == 0 {
 				t.Errorf("listing case %s to the investigator was not logged", x.Ref)

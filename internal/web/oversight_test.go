@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -54,9 +55,31 @@ func TestOversightPages(t *testing.T) {
 	if code != 200 || !strings.Contains(list, `id="figure-cases"`) || !strings.Contains(list, `id="deidentified-note"`) {
 		t.Fatalf("figure list: %d", code)
 	}
+	table := list[strings.Index(list, `id="figure-cases"`):]
 	for _, cs := range s.town.Cases {
-		if strings.Contains(list, cs.Child.Name) || strings.Contains(list, `href="/cases/`+string(cs.ID)) {
-			t.Errorf("a scrutiny member's list names or links case %s", cs.Ref)
+		if strings.Contains(list, cs.Child.Name) || strings.Contains(list, `href="/cases/`+string(cs.ID)) || strings.Contains(table, cs.Ref) {
+			t.Errorf("a scrutiny member's list names, links or gives the reference of case %s", cs.Ref)
+		}
+		if strings.Contains(table, cs.ReceivedAt.In(vigil.London).Format("2 January 2006")) {
+			t.Errorf("a scrutiny member's list gives the date case %s was received", cs.Ref)
+		}
+	}
+	for _, l := range s.town.Logins {
+		if strings.Contains(table, l.User.Name) {
+			t.Errorf("a scrutiny member's list names %s", l.User.Name)
+		}
+	}
+	if !strings.Contains(table, `>R-`) || !regexp.MustCompile(`<td class="govuk-table__cell">20\d\d-\d\d</td>`).MatchString(table) {
+		t.Errorf("a scrutiny member's list lacks row ids or months")
+	}
+	// An investigator sees the same figure identified, rows named alike.
+	_, idList := s.get(t, s.signIn(t, "investigator"), href)
+	if !strings.Contains(idList, `id="identified-note"`) || !strings.Contains(idList, `href="/cases/`) {
+		t.Errorf("the investigator's list is not identified")
+	}
+	for _, x := range strings.Split(table, `>R-`)[1:] {
+		if row := "R-" + x[:10]; !strings.Contains(idList, row) {
+			t.Errorf("the investigator's list lacks row %s", row)
 		}
 	}
 	resp, err := c.Get(s.srv.URL + "/oversight/timeliness/csv?table=clocks&period=12m")
