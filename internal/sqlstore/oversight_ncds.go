@@ -48,6 +48,17 @@ func (s *Store) ExportCoreData(ctx context.Context, actor vigil.Actor, p vigil.R
 	}, `SELECT id, kind FROM agencies`); err != nil {
 		return err
 	}
+	// The export is logged before its first byte is written: a download
+	// cut short, or a writer that fails, has still been recorded.
+	scope := "all"
+	if vigil.Permissions.ScopeOf(u, vigil.ActCaseView) < vigil.ScopeAll {
+		scope = "agency:" + string(u.AgencyID)
+	}
+	if err := s.log.Append(ctx, "stats.core_data_exported", string(actor.ID), "dashboards", "ncds", map[string]any{"period": p.Key,
+		"first": p.From.In(vigil.London).Format("2006-01-02"), "last": p.LastDay().In(vigil.London).Format("2006-01-02"), "scope": scope,
+		"fields": len(vigil.CoreDataFields)}); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	header := make([]string, len(vigil.CoreDataFields))
 	for i, f := range vigil.CoreDataFields {
@@ -57,7 +68,6 @@ func (s *Store) ExportCoreData(ctx context.Context, actor vigil.Actor, p vigil.R
 		return err
 	}
 	children := map[string]string{}
-	n := 0
 	var after int64 = -1 << 62
 	afterID := ""
 	for {
@@ -114,17 +124,13 @@ func (s *Store) ExportCoreData(ctx context.Context, actor vigil.Actor, p vigil.R
 			if err := cw.Write(cr.record(s.rules, children, p, now)); err != nil {
 				return err
 			}
-			n++
 		}
 		if read < coreBatch {
 			break
 		}
 	}
 	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return s.log.Append(ctx, "stats.core_data_exported", string(actor.ID), "dashboards", "ncds", map[string]any{"period": p.Key, "rows": n})
+	return cw.Error()
 }
 
 // coreRow gathers one episode's data.

@@ -669,3 +669,41 @@ func TestCoreDataSet(t *testing.T) {
 		}
 	})
 }
+
+// failingWriter fails every write, as a download cut off at once would.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("connection reset") }
+
+// TestCoreDataSetLoggedFirst: the export is in the log before any row
+// leaves, so that an export that fails or is cut short is still recorded.
+func TestCoreDataSetLoggedFirst(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		p := lastMonth(vigil.Now())
+		if n := ovCountIn(t, e, "stats.core_data_exported", "ncds"); n != 0 {
+			t.Fatalf("%d exports logged before any", n)
+		}
+		if err := e.store.ExportCoreData(ctx, e.user(t, "investigator"), p, failingWriter{}); err == nil {
+			t.Fatal("an export to a failing writer succeeded")
+		}
+		if n := ovCountIn(t, e, "stats.core_data_exported", "ncds"); n != 1 {
+			t.Errorf("an export that failed while streaming was logged %d times, want 1", n)
+		}
+		var buf bytes.Buffer
+		if err := e.store.ExportCoreData(ctx, e.user(t, "investigator"), p, &buf); err != nil {
+			t.Fatal(err)
+		}
+		if n := ovCountIn(t, e, "stats.core_data_exported", "ncds"); n != 2 {
+			t.Errorf("two exports logged %d times", n)
+		}
+		// Refused exports are not exports.
+		if err := e.store.ExportCoreData(ctx, e.user(t, "scrutiny"), p, &buf); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("scrutiny exported: %v", err)
+		}
+		if n := ovCountIn(t, e, "stats.core_data_exported", "ncds"); n != 2 {
+			t.Errorf("a refused export was logged")
+		}
+		e.verify(t)
+	})
+}
