@@ -188,6 +188,7 @@ func routeTable() []row {
 		{route: "GET /oversight/{topic}/csv", path: func(f *fixture, _ string) string {
 			return "/oversight/timeliness/csv?period=12m&table=" + f.dashboardTable()
 		}, want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "scrutiny", "investigator", "commissioner")},
+		{route: "GET /oversight/{topic}/trend/csv", path: at("/oversight/timeliness/trend/csv?period=12m"), want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "scrutiny", "investigator", "commissioner")},
 		{route: "GET /oversight/figures", path: at("/oversight/figures?topic=timeliness&table=clocks&row=decision&period=12m"), want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "scrutiny", "investigator", "commissioner")},
 		{route: "GET /oversight/publish", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "director", "scrutiny", "commissioner")},
 		{route: "POST /oversight/publish", form: func(_ *fixture, p string) url.Values { return url.Values{"period": {monthFor(p, 0)}} }, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "scrutiny", "commissioner")},

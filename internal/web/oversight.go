@@ -51,6 +51,7 @@ func (s *Server) oversightRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oversight/core-data-set.csv", s.staff(s.coreDataCSV))
 	mux.HandleFunc("GET /oversight/{topic}", s.staff(s.dashboardPage))
 	mux.HandleFunc("GET /oversight/{topic}/csv", s.staff(s.dashboardCSV))
+	mux.HandleFunc("GET /oversight/{topic}/trend/csv", s.staff(s.trendCSV))
 
 	// Public: published statistics and their proofs.
 	mux.HandleFunc("GET /transparency", s.transparency)
@@ -257,13 +258,14 @@ type trendView struct {
 	Chart  template.HTML
 	Legend []string
 	Rows   [][]string // a row per year: the year, then each series' value
+	CSV    string     // the address of the trend's CSV
 }
 
-func viewTrend(tr *vigil.Trend, id string) *trendView {
+func viewTrend(tr *vigil.Trend, id, csvHref string) *trendView {
 	if tr == nil {
 		return nil
 	}
-	tv := &trendView{Trend: tr, Chart: lineChart(tr, id)}
+	tv := &trendView{Trend: tr, Chart: lineChart(tr, id), CSV: csvHref}
 	for _, se := range tr.Series {
 		tv.Legend = append(tv.Legend, se.Name)
 	}
@@ -339,7 +341,8 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, u *vigil.
 		s.fail(w, r, err)
 		return
 	}
-	data := dashboardData{oversightData: s.oversightBase(u, p, topic), Dashboard: d, Trend: viewTrend(d.Trend, "trend-"+topic)}
+	trendCSV := "/oversight/" + topic + "/trend/csv?" + url.Values{"period": {p.Key}}.Encode()
+	data := dashboardData{oversightData: s.oversightBase(u, p, topic), Dashboard: d, Trend: viewTrend(d.Trend, "trend-"+topic, trendCSV)}
 	for _, t := range d.Tables {
 		link := topic
 		if t.Demographic {
@@ -423,6 +426,75 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, u *vigil.U
 		return
 	}
 	s.sendCSV(w, r, "vigil-"+topic+"-"+t.Key+"-"+d.Period.Key, t)
+}
+
+// writeTrendCSV writes a trend as CSV: a row per financial year, a column
+// per series; a year with nothing to measure is empty.
+func writeTrendCSV(w io.Writer, tr *vigil.Trend) error {
+	cw := csv.NewWriter(w)
+	head := []string{"Financial year"}
+	for _, se := range tr.Series {
+		name := se.Name
+		switch tr.Unit {
+		case "percent":
+			name += " (%)"
+		case "days", "hours":
+			name += " (" + tr.Unit + ")"
+		}
+		head = append(head, name)
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for i, l := range tr.Labels {
+		rec := []string{l}
+		for _, se := range tr.Series {
+			switch {
+			case i < len(se.NA) && se.NA[i], i >= len(se.Values):
+				rec = append(rec, "")
+			case tr.Unit == "count":
+				rec = append(rec, strconv.FormatInt(int64(se.Values[i]+0.5), 10))
+			default:
+				rec = append(rec, strconv.FormatFloat(float64(int64(se.Values[i]*10+0.5))/10, 'f', 1, 64))
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// trendCSV sends a dashboard's trend as CSV, to whoever may see the
+// dashboard, counted as the dashboard and its tables' CSV are.
+func (s *Server) trendCSV(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if !s.mayOversee(w, r, u) {
+		return
+	}
+	topic := r.PathValue("topic")
+	p, _, errs := periodOf(r)
+	if errs != nil {
+		s.fail(w, r, vigil.Errorf(vigil.EINVALID, "%s", errs[0].Message))
+		return
+	}
+	d, err := s.ov().Dashboard(r.Context(), vigil.UserActor(u), topic, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Trend == nil {
+		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "This dashboard has no trend."))
+		return
+	}
+	var buf bytes.Buffer
+	if err := writeTrendCSV(&buf, d.Trend); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="vigil-`+topic+`-trend-`+d.Period.Key+`.csv"`)
+	w.Write(buf.Bytes())
 }
 
 // figureData is the page of the cases behind a figure.

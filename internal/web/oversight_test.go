@@ -94,6 +94,30 @@ func TestOversightPages(t *testing.T) {
 	if err != nil || len(recs) < 3 || recs[0][0] != "Deadline" || recs[len(recs)-1][0] != "Total" {
 		t.Errorf("CSV: %v %v", recs, err)
 	}
+	// Every trend downloads as CSV: a row per financial year shown, a
+	// column per series, for the same people as the dashboard.
+	for _, tp := range vigil.Topics {
+		_, page := s.get(t, c, "/oversight/"+tp.Key+"?period=12m")
+		if !strings.Contains(page, `id="trend-table"`) {
+			continue
+		}
+		want := "/oversight/" + tp.Key + "/trend/csv?period=12m"
+		if !strings.Contains(page, `href="`+want+`" id="trend-csv"`) {
+			t.Errorf("%s: no link to the trend's CSV", tp.Key)
+		}
+		trend := page[strings.Index(page, `id="trend-table"`):]
+		years := strings.Count(trend[:strings.Index(trend, "</table>")], `<th scope="row"`)
+		resp, err := c.Get(s.srv.URL + want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(resp.Body).ReadAll()
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || len(recs) != years+1 ||
+			recs[0][0] != "Financial year" || len(recs[0]) < 2 {
+			t.Errorf("%s trend CSV: %d, %d rows for %d years: %v %v", tp.Key, resp.StatusCode, len(recs), years, recs, err)
+		}
+	}
 	// A period that cannot be counted is explained, with what was typed kept.
 	code, page = s.get(t, c, "/oversight/referrals?from=2026-05-01&to=2026-01-01")
 	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `value="2026-05-01"`) {
@@ -102,6 +126,9 @@ func TestOversightPages(t *testing.T) {
 	police := s.signIn(t, "police.officer")
 	if code, _ := s.get(t, police, "/oversight/timeliness"); code != http.StatusForbidden {
 		t.Errorf("police officer: %d", code)
+	}
+	if code, _ := s.get(t, police, "/oversight/timeliness/trend/csv?period=12m"); code != http.StatusForbidden {
+		t.Errorf("police officer's trend CSV: %d", code)
 	}
 	if code, _ := s.get(t, police, "/oversight/figures?topic=timeliness&table=clocks"); code != http.StatusForbidden {
 		t.Errorf("police officer's figure list: %d", code)
