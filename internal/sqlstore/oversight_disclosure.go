@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -301,7 +303,7 @@ func protect(atoms []atom, tabs []famTable, fresh map[int]*vigil.Table, p, fy vi
 			for _, c := range ft.def.cols {
 				cols = append(cols, c.Key)
 			}
-			for r := range rowsSeen {
+			for _, r := range slices.Sorted(maps.Keys(rowsSeen)) {
 				for _, c := range cols {
 					var n int64
 					if c == "total" {
@@ -330,6 +332,13 @@ func protect(atoms []atom, tabs []famTable, fresh map[int]*vigil.Table, p, fy vi
 		}
 	}
 	in := monthsOf(fy, p)
+	// In the order of the tables, so that the same figures are always
+	// suppressed alike.
+	order := make([]int, 0, len(fresh))
+	for ti := range fresh {
+		order = append(order, ti)
+	}
+	slices.Sort(order)
 	for round := 0; round < 10000; round++ {
 		type ref struct {
 			cell  *vigil.Cell
@@ -338,7 +347,8 @@ func protect(atoms []atom, tabs []famTable, fresh map[int]*vigil.Table, p, fy vi
 		var pub [][]int
 		var refs []ref
 		hidden := append([][]int(nil), sensitive...)
-		for ti, t := range fresh {
+		for _, ti := range order {
+			t := fresh[ti]
 			vigil.Suppress(t)
 			countCells(t, func(row, col string, c *vigil.Cell) {
 				v := cellAtoms(atoms, ti, tabs[ti].def, in, row, col)
