@@ -41,7 +41,7 @@ func TestAgencyGrants(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		defer func() { vigil.Permissions = vigil.NewPolicy(nil) }()
-		cs := e.raise(t, 0) // owned by the duty manager, in the front door team
+		cs := e.raise(t, 0)              // owned by the duty manager, in the front door team
 		sw := e.user(t, "social.worker") // the assessment team: another team
 		council := e.town.Agencies[vigil.AgencyChildrensServices]
 		load := func(grants string) {
