@@ -48,7 +48,8 @@ func New(store *sqlstore.Store, opt Options) (http.Handler, error) {
 	mux.Handle("/", pages.Handler())
 	mux.Handle("/api/", api.New(store, logger))
 	mux.Handle("/log/", http.StripPrefix("/log", logHeaders(store.Log().Handler())))
-	mux.Handle("GET /healthz", plainHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		setPlainHeaders(w.Header())
 		w.Header().Set("Cache-Control", "no-store")
 		if err := store.DB().Writer.PingContext(r.Context()); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
@@ -56,7 +57,7 @@ func New(store *sqlstore.Store, opt Options) (http.Handler, error) {
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
-	})))
+	})
 	return accessLog(logger, mux), nil
 }
 
@@ -79,14 +80,17 @@ const plainContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; 
 // HTML, runs nothing, and cannot be framed.
 func plainHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", plainContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Resource-Policy", "cross-origin") // the log is public: any auditor may fetch it
+		setPlainHeaders(w.Header())
 		next.ServeHTTP(w, r)
 	})
+}
+
+func setPlainHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", plainContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin") // the log is public: any auditor may fetch it
 }
 
 type statusWriter struct {
