@@ -107,6 +107,9 @@ type Target struct {
 	Conflict bool
 	// Agency is the agency acted on, for administration.
 	Agency ID
+	// Everything: the action reaches every agency's records at once (a
+	// period's whole log), which only a grant of ScopeAll allows.
+	Everything bool
 }
 
 // Can is the one function that decides whether u may do a to t.
@@ -133,6 +136,9 @@ func Can(u *User, a Action, t Target) bool {
 			return true
 		}
 		return false
+	}
+	if t.Everything {
+		return scope >= ScopeAll
 	}
 	if t.Agency != "" && scope < ScopeAll {
 		return t.Agency == u.AgencyID

@@ -221,14 +221,21 @@ type CaseworkService interface {
 type TransferItem struct {
 	Transfer
 	CaseRef   string `json:"case_reference"`
-	ChildName string `json:"child_name"`
+	ChildName string `json:"child_name"` // empty unless Identified
 	FromName  string `json:"from_name"`
+	// Identified is true when the child's name is shown: the reader may
+	// see the case, and the list was logged as a read of it.
+	Identified bool `json:"identified"`
 }
 
 // EscalationItem is an escalation with its case, for work lists.
 type EscalationItem struct {
 	Escalation
 	CaseRef   string `json:"case_reference"`
-	ChildName string `json:"child_name"`
+	ChildName string `json:"child_name"` // empty unless Identified
 	Deadline  string `json:"deadline,omitempty"`
+	// Identified is true when the child's name is shown: the reader may
+	// open the case (a scrutiny panel member answers escalations without
+	// seeing case records), and the list was logged as a read of it.
+	Identified bool `json:"identified"`
 }

@@ -1,6 +1,7 @@
 package vigil
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -126,4 +127,22 @@ func containsWords(texts []string, phrase string) bool {
 		}
 	}
 	return false
+}
+
+// ConflictKinds lists every kind, in the order forms show them.
+var ConflictKinds = []ConflictKind{ConflictPerson, ConflictAddress, ConflictCase}
+
+// ConflictService records and shows conflicts of interest (issue 5, part 5).
+type ConflictService interface {
+	// DeclareConflict records a conflict of n.UserID: their own declaration
+	// when the actor is that person, otherwise a record made by someone
+	// granted ActConflictRecord over the person's agency (an administrator
+	// or manager), for instance when a conflict that was never declared
+	// comes to light. Returns EUNAUTHORIZED, EINVALID, EFORBIDDEN, ENOTFOUND.
+	DeclareConflict(ctx context.Context, actor Actor, n NewConflict) (*Conflict, error)
+	// Conflicts returns a person's conflicts, oldest first. The person,
+	// those granted ActConflictRecord over their agency, and those granted
+	// ActTimelineView may call it. Returns ENOTFOUND (also when the actor
+	// may not see them).
+	Conflicts(ctx context.Context, actor Actor, userID ID) ([]*Conflict, error)
 }

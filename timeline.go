@@ -20,6 +20,22 @@ type Timeline struct {
 	// Checkpoint is the signed C2SP tlog-checkpoint every proof is against.
 	Checkpoint string          `json:"checkpoint"`
 	Entries    []TimelineEntry `json:"entries"`
+	// Conflicts are the conflicts of interest that touch the case, however
+	// late they were recorded.
+	Conflicts []TimelineConflict `json:"conflicts"`
+}
+
+// TimelineConflict is a conflict of interest that touches a case (the case
+// itself, or a person or address named in it), shown on the timeline
+// whenever it was recorded: a conflict found only after the person read
+// the case is as visible as one declared in time.
+type TimelineConflict struct {
+	Conflict
+	PersonName string `json:"person_name"`
+	// EarlierEntries counts the person's entries on the timeline made
+	// before the conflict was recorded: what they read and did while
+	// conflicted, before anyone knew.
+	EarlierEntries int `json:"earlier_entries"`
 }
 
 // TimelineEntry is one log entry about a case.
@@ -31,6 +47,15 @@ type TimelineEntry struct {
 	ActorName  string    `json:"actor_name"`  // the account's name; "Vigil" for the system, empty when unknown
 	ObjectType string    `json:"object_type"` // the table of the row written, or "cases" for a read
 	ObjectID   ID        `json:"object_id"`
+	// CaseID is the case the entry is about, in views that span cases
+	// (a child's, a period's); empty when it is about none.
+	CaseID ID `json:"case_id,omitempty"`
+	// Conflicted is true when the actor has a conflict of interest, at any
+	// time recorded, that touches the entry's case.
+	Conflicted bool `json:"conflicted"`
+	// Withheld is true in a period view for an entry about a case the
+	// viewer may not see (their own conflict): only its kind is described.
+	Withheld bool `json:"withheld,omitempty"`
 	// Read is true for reads: the case opened, exported or seen in a list.
 	Read bool `json:"read"`
 	// Purpose is a read's recorded purpose ("case page", "export", ...).
@@ -57,6 +82,49 @@ type PersonTimeline struct {
 	// Truncated is true when the period held more than
 	// MaxPersonTimelineEntries entries; the earliest are returned.
 	Truncated bool `json:"truncated"`
+	// Conflicts are every conflict of interest of the person, whenever
+	// recorded, declared by them or recorded by someone else.
+	Conflicts []*Conflict `json:"conflicts"`
+}
+
+// ChildTimeline is the log's record of every case of one child: cases
+// whose child has the same recorded name and date of birth (as in the
+// national core data set's child id), in log order. A child without a
+// recorded date of birth has only the case asked for: records are never
+// joined on a name alone.
+type ChildTimeline struct {
+	ChildName   string         `json:"child_name"`
+	DateOfBirth string         `json:"date_of_birth"`
+	Cases       []TimelineCase `json:"cases"`
+	// Withheld counts the child's cases left out because the viewer may
+	// not see them (a conflict of interest of theirs); each refusal is logged.
+	Withheld   int                `json:"withheld"`
+	Checkpoint string             `json:"checkpoint"`
+	Entries    []TimelineEntry    `json:"entries"`
+	Conflicts  []TimelineConflict `json:"conflicts"`
+}
+
+// TimelineCase is one case of a child timeline.
+type TimelineCase struct {
+	ID       ID         `json:"id"`
+	Ref      string     `json:"reference"`
+	Status   CaseStatus `json:"status"`
+	OpenedAt time.Time  `json:"opened_at"`
+}
+
+// PeriodTimeline is everything the log holds from one time until another:
+// every read, decision, missed deadline, escalation and share by anyone.
+type PeriodTimeline struct {
+	From       time.Time       `json:"from"`
+	To         time.Time       `json:"to"` // exclusive
+	Checkpoint string          `json:"checkpoint"`
+	Entries    []TimelineEntry `json:"entries"`
+	// Truncated is true when the period held more than
+	// MaxPersonTimelineEntries entries; the earliest are returned.
+	Truncated bool `json:"truncated"`
+	// Withheld counts entries about cases the viewer may not see: they
+	// are listed, with their proofs, but described by their kind only.
+	Withheld int `json:"withheld"`
 }
 
 // MaxPersonTimelineEntries bounds one person timeline; a busy person's
@@ -91,6 +159,19 @@ type TimelineService interface {
 	// actor may not see it), EINVALID for a period that is empty or longer
 	// than MaxTimelinePeriod.
 	PersonTimeline(ctx context.Context, actor Actor, personID ID, from, to time.Time) (*PersonTimeline, error)
+	// ChildTimeline returns every log entry about every case of the child
+	// of caseID (ChildTimeline says which cases), each with its proof.
+	// Those granted ActTimelineView on the case may call it; each case
+	// shown is logged as read (purpose "child timeline") and each case
+	// of the child the actor may not see is left out, its refusal logged.
+	// Errors as CaseTimeline.
+	ChildTimeline(ctx context.Context, actor Actor, caseID ID) (*ChildTimeline, error)
+	// PeriodTimeline returns every log entry from from until to, each with
+	// its proof. Those granted ActTimelineView over everything
+	// (Target.Everything: investigators, commissioners) may call it; the
+	// opening is logged (a read of the log, purpose "period timeline").
+	// Returns ENOTFOUND when the actor may not, EINVALID as PersonTimeline.
+	PeriodTimeline(ctx context.Context, actor Actor, from, to time.Time) (*PeriodTimeline, error)
 }
 
 // CanSeeTimeline reports whether u may see who read and did what on c.

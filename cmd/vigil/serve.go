@@ -23,6 +23,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP (only for trials on localhost; put Vigil behind TLS)")
 	debug := fs.Bool("debug", false, "log every request")
 	rulesFile := fs.String("rules", "", "a JSON file of local clock rules and escalation ladder, over the national defaults")
+	grantsFile := fs.String("grants", "", "a JSON file of agencies' own grants (role x action x scope), over the national defaults; each load is logged")
 	oidcFlags := addOIDCFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -56,6 +57,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%s: %s", *rulesFile, vigil.ErrorMessage(err))
 		}
 		store.UseRules(rules)
+	}
+	if *grantsFile != "" {
+		b, err := os.ReadFile(*grantsFile)
+		if err != nil {
+			return err
+		}
+		grants, err := vigil.ParseGrants(b)
+		if err == nil {
+			err = store.UseGrants(ctx, grants)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %s", *grantsFile, vigil.ErrorMessage(err))
+		}
 	}
 	oidc, err := oidcFlags.config()
 	if err != nil {

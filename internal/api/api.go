@@ -87,6 +87,7 @@ func (h *handler) routes() {
 	h.mux.HandleFunc("GET /api/v1/openapi.json", h.openAPI)
 	h.oversightRoutes() // dashboards, releases, action plans, demographics: see oversight.go
 	h.timelineRoutes()  // who knew what: a case's log entries with proofs: see timeline.go
+	h.conflictRoutes()  // conflicts of interest, declared or recorded: see conflicts.go
 	h.linkRoutes()      // linking: review queue, decisions, entities, networks: see links.go
 	h.speakupRoutes()   // anonymous reports and recipients' inboxes: see speakup.go
 	h.mux.HandleFunc(catchAll, h.notFound)

@@ -58,6 +58,10 @@ var routes = []struct{ method, path string }{
 	{"GET", "/api/v1/openapi.json"},
 	{"GET", "/api/v1/cases/{id}/timeline"},
 	{"GET", "/api/v1/people/{id}/timeline"},
+	{"GET", "/api/v1/cases/{id}/child-timeline"},
+	{"GET", "/api/v1/timeline"},
+	{"GET", "/api/v1/people/{id}/conflicts"},
+	{"POST", "/api/v1/people/{id}/conflicts"},
 }
 
 // TestOpenAPI checks that the served document parses, describes each
@@ -146,6 +150,13 @@ func TestOpenAPISchemas(t *testing.T) {
 		{name: "Timeline", goType: vigil.Timeline{}},
 		{name: "TimelineEntry", goType: vigil.TimelineEntry{}},
 		{name: "PersonTimeline", goType: vigil.PersonTimeline{}},
+		{name: "TimelineConflict", goType: vigil.TimelineConflict{}},
+		{name: "TimelineCase", goType: vigil.TimelineCase{}},
+		{name: "ChildTimeline", goType: vigil.ChildTimeline{}},
+		{name: "PeriodTimeline", goType: vigil.PeriodTimeline{}},
+		{name: "Conflict", goType: vigil.Conflict{}},
+		{name: "ConflictList", goType: conflictList{}},
+		{name: "NewConflict", goType: conflictRequest{}, request: true},
 	} {
 		tested[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,14 +15,46 @@ import (
 )
 
 // TestSuspendedWorkerThrownOut is issue 5's "done when": a social worker is
-// signed in in one browser; an administrator, in another, suspends them
-// through the administration pages; the worker's next click lands on the
-// sign-in page, and their cases have passed to their manager.
+// signed in in one browser, working on one of the open cases they own; an
+// administrator, in another, suspends them through the administration
+// pages; the worker's next click, in the same session, lands on the
+// sign-in page, and every case they owned now belongs to their manager.
 func TestSuspendedWorkerThrownOut(t *testing.T) {
 	a := startApp(t)
+	ctx := context.Background()
+	inv := vigil.UserActor(a.town.Login("investigator").User)
+	sw := a.town.Login("social.worker").User
+	// They own open cases before: the hand-over below must have something
+	// to hand over. A case is transferred to them and accepted, as at work.
+	_, extra, err := a.store.RaiseConcern(ctx, vigil.UserActor(a.town.Login("school.dsl").User), vigil.NewConcern{
+		Child: vigil.Child{Name: "Suspension Child", DateOfBirth: "2012-05-01"}, WhatHappened: "Seen with older men in a car."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := a.store.OfferTransfer(ctx, vigil.UserActor(a.town.Login("duty.manager").User), extra.ID, sw.ID, "Allocated for assessment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.AnswerTransfer(ctx, vigil.UserActor(sw), tr.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	owned, err := a.store.Cases(ctx, inv, vigil.CaseFilter{OwnerID: sw.ID, Status: vigil.CaseOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(owned) == 0 {
+		t.Fatal("the worker owns no open case before the suspension")
+	}
+
 	worker := tab(t, newBrowser(t))
 	signIn(t, worker, a, "social.worker")
-	sw := a.town.Login("social.worker").User
+	// Mid-session: the worker has one of their cases open.
+	do(t, worker, "open an owned case",
+		chromedp.Navigate(a.url+"/cases/"+string(extra.ID)),
+		chromedp.WaitVisible(chromedp.CSS(".vigil-account__who")))
+	if h := text(t, worker, "h1"); !strings.Contains(h, "Suspension Child") {
+		t.Fatalf("the worker's case page shows %q", h)
+	}
 
 	admin := tab(t, newBrowser(t)) // another browser: its own cookies
 	signIn(t, admin, a, "admin")
@@ -51,7 +83,7 @@ func TestSuspendedWorkerThrownOut(t *testing.T) {
 		t.Errorf("status shown as %q", s)
 	}
 
-	// The worker's next click, in the tab still showing My work.
+	// The worker's next click, in the tab still showing their case.
 	do(t, worker, "click My work",
 		chromedp.Click(chromedp.CSS(`a[href="/work"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#username")))
@@ -61,13 +93,27 @@ func TestSuspendedWorkerThrownOut(t *testing.T) {
 	if exists(t, worker, ".vigil-account__who") {
 		t.Error("the page still says the worker is signed in")
 	}
-	cases, err := a.store.Cases(context.Background(), vigil.UserActor(a.town.Login("investigator").User), vigil.CaseFilter{OwnerID: sw.ID})
+	// The worker's session is gone for good, not only for that click.
+	do(t, worker, "open the case again",
+		chromedp.Navigate(a.url+"/cases/"+string(extra.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#username")))
+	if h := text(t, worker, "h1"); h != "Sign in" {
+		t.Errorf("the suspended worker's session opened %q", h)
+	}
+	cases, err := a.store.Cases(ctx, inv, vigil.CaseFilter{OwnerID: sw.ID, Status: vigil.CaseOpen})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
-		if c.Status == vigil.CaseOpen {
-			t.Errorf("the suspended worker still owns open case %s", c.Ref)
+	if len(cases) != 0 {
+		t.Errorf("the suspended worker still owns %d open cases", len(cases))
+	}
+	for _, c := range owned {
+		d, err := a.store.FindCase(ctx, inv, c.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.OwnerID != sw.ManagerID {
+			t.Errorf("case %s is owned by %s, not the worker's manager %s", c.Ref, d.OwnerID, sw.ManagerID)
 		}
 	}
 	verifyLog(t, a)

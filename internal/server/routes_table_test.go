@@ -150,6 +150,22 @@ func routeTable() []row {
 		{route: "GET /people/{id}/timeline", note: "the duty manager's", path: func(f *fixture, _ string) string {
 			return "/people/" + string(f.user("duty.manager").ID) + "/timeline"
 		}, want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "investigator", "commissioner")},
+		{route: "GET /cases/{id}/child-timeline", path: onSharedCase("/cases/%s/child-timeline"), want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "investigator", "commissioner")},
+		{route: "GET /timeline", path: at("/timeline?from=2020-01-01&to=2020-01-31"), want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "investigator", "commissioner")},
+		// Conflicts of interest: one's own, declared by anyone; someone
+		// else's, seen and recorded by their agency's administrators and
+		// managers, and seen by investigators and commissioners. The
+		// conflicts posted name nobody in any case, so later rows are not
+		// changed by them.
+		{route: "GET /account/conflicts", want: every(allowed).but(toSignIn, anonymous)},
+		{route: "POST /account/conflicts", form: formOf("conflict-kind", "person", "conflict-value", "Zebedee Quixote Routeperson", "conflict-reason", "My cousin"), want: every(allowed).but(http.StatusUnauthorized, anonymous)},
+		{route: "GET /admin/people/{id}/conflicts", note: "social.worker2's", path: func(f *fixture, _ string) string {
+			return "/admin/people/" + string(f.user("social.worker2").ID) + "/conflicts"
+		}, want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "social.worker2", "admin", "director", "service.manager", "duty.manager", "team.manager", "investigator", "commissioner")},
+		{route: "POST /admin/people/{id}/conflicts", note: "social.worker2's", path: func(f *fixture, _ string) string {
+			return "/admin/people/" + string(f.user("social.worker2").ID) + "/conflicts"
+		}, form: formOf("conflict-kind", "address", "conflict-value", "99 Nowhere Route Lane", "conflict-reason", "Family home"),
+			want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "social.worker2", "admin", "director", "service.manager", "duty.manager", "team.manager")},
 		{route: "GET /cases/{id}/demographics", path: onSharedCase("/cases/%s/demographics"), want: every(allowed).but(toSignIn, anonymous).but(http.StatusNotFound, "admin", "social.worker", "police.officer", "police.analyst", "health.nurse", "referrer", "scrutiny")},
 		{route: "POST /cases/{id}/demographics", path: onFreshCase("/cases/%s/demographics"),
 			form: formOf("subject", "child", "ethnicity", "white_british", "nationality", "GB"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
@@ -296,6 +312,15 @@ func routeTable() []row {
 		{route: "GET /api/v1/people/{id}/timeline", note: "the duty manager's", path: func(f *fixture, _ string) string {
 			return "/api/v1/people/" + string(f.user("duty.manager").ID) + "/timeline"
 		}, want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "investigator", "commissioner")},
+		{route: "GET /api/v1/cases/{id}/child-timeline", path: onSharedCase("/api/v1/cases/%s/child-timeline"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "investigator", "commissioner")},
+		{route: "GET /api/v1/timeline", path: at("/api/v1/timeline?from=2020-01-01&to=2020-01-31"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "investigator", "commissioner")},
+		{route: "GET /api/v1/people/{id}/conflicts", note: "social.worker2's", path: func(f *fixture, _ string) string {
+			return "/api/v1/people/" + string(f.user("social.worker2").ID) + "/conflicts"
+		}, want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "social.worker2", "admin", "director", "service.manager", "duty.manager", "team.manager", "investigator", "commissioner")},
+		{route: "POST /api/v1/people/{id}/conflicts", note: "social.worker2's", path: func(f *fixture, _ string) string {
+			return "/api/v1/people/" + string(f.user("social.worker2").ID) + "/conflicts"
+		}, json: jsonOf(`{"kind": "person", "value": "Zebedee Quixote Routeperson", "reason": "Neighbour"}`),
+			want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "social.worker2", "admin", "director", "service.manager", "duty.manager", "team.manager")},
 		{route: "POST /api/v1/cases/{id}/decisions", path: onFreshCase("/api/v1/cases/%s/decisions"),
 			json: jsonOf(`{"kind": "referral", "outcome": "section47", "reason": "Risk of exploitation"}`), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2").but(http.StatusForbidden, "school.dsl", "investigator", "commissioner")},
 		{route: "POST /api/v1/cases/{id}/transfers", path: onFreshCase("/api/v1/cases/%s/transfers"), json: func(f *fixture, _ string) string {

@@ -49,6 +49,8 @@ func New(store *sqlstore.Store, opt Options) (http.Handler, error) {
 	mux.Handle("/api/", api.New(store, logger))
 	mux.Handle("/log/", http.StripPrefix("/log", logHeaders(store.Log().Handler())))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		setPlainHeaders(w.Header())
+		w.Header().Set("Cache-Control", "no-store")
 		if err := store.DB().Writer.PingContext(r.Context()); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
@@ -59,13 +61,36 @@ func New(store *sqlstore.Store, opt Options) (http.Handler, error) {
 	return accessLog(logger, mux), nil
 }
 
-// logHeaders lets any auditor's browser-based client read the public log.
+// logHeaders lets any auditor's browser-based client read the public log,
+// with the security headers every answer carries.
 func logHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return plainHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	}))
+}
+
+// plainContentSecurityPolicy is for answers that are data, never pages:
+// nothing in them may load, run or be framed.
+const plainContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+// plainHeaders sets the security headers of the surfaces outside the
+// browser pages and the API, which set their own: the log and /healthz.
+// Should one of their answers be opened in a browser, it is not sniffed as
+// HTML, runs nothing, and cannot be framed.
+func plainHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setPlainHeaders(w.Header())
 		next.ServeHTTP(w, r)
 	})
+}
+
+func setPlainHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", plainContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin") // the log is public: any auditor may fetch it
 }
 
 type statusWriter struct {

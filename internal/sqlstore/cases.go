@@ -349,25 +349,37 @@ func (s *Store) logListed(ctx context.Context, actor vigil.Actor, cases []*vigil
 }
 
 // caseScope is vigil.CanViewCase as a SQL condition on cases c, so that a
-// list is limited to what the actor may see before LIMIT applies. The case
-// page still asks vigil.CanViewCase itself. TestCaseScopeMatchesAccess
-// keeps the two in step.
+// list is limited to what the actor may see before LIMIT applies. It reads
+// the reach of the actor's case.view grant from the same policy as
+// vigil.Can (vigil.Permissions, which a deployment's grants file changes
+// per agency), and follows Can's cases: the owner and those involved at
+// any reach, then the team, the agency, or every case. The case page still
+// asks vigil.CanViewCase itself; TestCaseScopeMatchesAccess and
+// TestAgencyGrants keep the two in step.
 func caseScope(u *vigil.User) (string, []any) {
 	if u.Status != vigil.UserActive {
 		return "1 = 0", nil
 	}
-	switch u.Role {
-	case vigil.RoleInvestigator, vigil.RoleCommissioner:
+	scope := vigil.Permissions.ScopeOf(u, vigil.ActCaseView)
+	switch scope {
+	case vigil.ScopeNone:
+		return "1 = 0", nil
+	case vigil.ScopeAll:
 		return "1 = 1", nil
 	}
-	cond := "(c.owner_id = ? OR c.team_id = ? OR c.id IN (SELECT case_id FROM concerns WHERE raised_by = ?)"
-	args := []any{u.ID, string(u.TeamID), u.ID}
+	// Involved as in (*Store).involved: raised one of its concerns, or the
+	// case was referred to their agency (administrators excepted).
+	cond := "(c.owner_id = ? OR c.id IN (SELECT case_id FROM concerns WHERE raised_by = ?)"
+	args := []any{u.ID, u.ID}
 	if u.Role != vigil.RoleAdministrator {
 		cond += " OR c.id IN (SELECT case_id FROM agency_referrals WHERE to_agency = ?)"
 		args = append(args, u.AgencyID)
 	}
-	switch u.Role {
-	case vigil.RoleTeamManager, vigil.RoleServiceManager, vigil.RoleDirector:
+	if scope >= vigil.ScopeTeam && u.TeamID != "" {
+		cond += " OR c.team_id = ?"
+		args = append(args, u.TeamID)
+	}
+	if scope >= vigil.ScopeAgency {
 		cond += " OR c.agency_id = ?"
 		args = append(args, u.AgencyID)
 	}

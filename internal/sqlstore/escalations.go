@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -328,6 +329,19 @@ func (s *Store) ResolveEscalation(ctx context.Context, actor vigil.Actor, id vig
 		if !vigil.CanResolveEscalation(actor.User, e, c.AgencyID, s.rules.Ladder) {
 			return forbidden("Only the person holding this escalation, someone above them, or independent oversight can answer it.")
 		}
+		// A conflict of interest closes the case's escalations too.
+		if conflicts, err := s.conflictsOf(tx, actor.ID); err != nil {
+			return err
+		} else if len(conflicts) > 0 {
+			concerns, err := s.concernsOf(tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if vigil.ConflictsWith(conflicts, c, concerns) {
+				return &refusal{err: vigil.Errorf(vigil.EFORBIDDEN, "You cannot answer this escalation: a conflict of interest of yours is recorded against its case. Someone else on the ladder can."),
+					actor: actor.ID, caseID: c.ID, reason: "conflict of interest"}
+			}
+		}
 		who := string(actor.ID)
 		now := tx.Now()
 		if extendTo != nil {
@@ -394,7 +408,52 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 		}
 		out = append(out, item)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("list escalations", err)
+	}
+	rows.Close()
+	return s.gateItems(ctx, actor, out, "escalations")
+}
+
+// gateItems puts a work list of escalations through the access decision
+// on each one's case: an escalation on a case the reader is conflicted
+// with is left out and the refusal logged; one on a case the reader may
+// not open (a scrutiny panel member's) keeps its reference but not the
+// child's name; the cases whose children are named are logged as read.
+func (s *Store) gateItems(ctx context.Context, actor vigil.Actor, items []*vigil.EscalationItem, purpose string) ([]*vigil.EscalationItem, error) {
+	g, err := s.gate(ctx, actor, vigil.ActCaseView)
+	if err != nil {
+		return nil, err
+	}
+	kept := items[:0]
+	var conflicted, named []vigil.ID
+	for _, it := range items {
+		a, err := g.decide(it.CaseID, it.HolderID == actor.ID)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case a.Conflict:
+			conflicted = append(conflicted, it.CaseID)
+			continue
+		case a.Allowed:
+			it.Identified = true
+			named = append(named, it.CaseID)
+		default:
+			it.ChildName = ""
+		}
+		kept = append(kept, it)
+	}
+	if err := g.logRefusals(conflicted, purpose); err != nil {
+		return nil, err
+	}
+	return kept, s.logReads(ctx, actor.ID, "record.listed", "cases", compactIDs(named), purpose)
+}
+
+// compactIDs sorts ids and drops repeats.
+func compactIDs(ids []vigil.ID) []vigil.ID {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // caseEscalations returns all escalations of a case, newest first.

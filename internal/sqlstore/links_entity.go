@@ -52,11 +52,27 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 	if !ok {
 		return nil, notFound("The entity")
 	}
+	// Only what the access decision lets the viewer see of each case.
+	v, err := s.entityView(ctx, actor, sn)
+	if err != nil {
+		return nil, err
+	}
+	members, err := v.members(e)
+	if err != nil {
+		return nil, err
+	}
+	if len(members) == 0 {
+		return nil, v.refuse("entity", true)
+	}
 	se := &sn.ents[e]
-	out := &vigil.Entity{ID: se.id, Kind: se.kind, Label: se.label, Child: se.child, Suspect: se.suspect}
+	ref, err := v.ref(e)
+	if err != nil {
+		return nil, err
+	}
+	out := &vigil.Entity{ID: se.id, Kind: se.kind, Label: ref.Label, Child: ref.Child, Suspect: se.suspect}
 	var cases, memberIDs []vigil.ID
 	seen := map[vigil.ID]bool{}
-	for _, i := range se.members {
+	for _, i := range members {
 		m := sn.ms[i]
 		out.Mentions = append(out.Mentions, m.Mention)
 		memberIDs = append(memberIDs, m.ID)
@@ -68,7 +84,11 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 	}
 	// Neighbours: entities named in the same reports.
 	shared := map[int32]int{}
-	for _, c := range sn.concernsOf(e) {
+	concerns, err := v.concerns(e)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range concerns {
 		for _, x := range sn.concerns[c] {
 			if x != e {
 				shared[x]++
@@ -76,7 +96,10 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 		}
 	}
 	for x, n := range shared {
-		r := sn.ref(x)
+		r, err := v.ref(x)
+		if err != nil {
+			return nil, err
+		}
 		r.Concerns = n
 		out.Neighbours = append(out.Neighbours, r)
 	}
@@ -91,7 +114,9 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 	if err != nil {
 		return nil, err
 	}
-	out.Links = links
+	if out.Links, err = v.linksShown(links); err != nil {
+		return nil, err
+	}
 	for _, l := range out.Links {
 		if i, ok := sn.idx[l.Left]; ok {
 			l.LeftMention = sn.ms[i].Mention
@@ -99,6 +124,9 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 		if i, ok := sn.idx[l.Right]; ok {
 			l.RightMention = sn.ms[i].Mention
 		}
+	}
+	if err := v.refuse("entity", false); err != nil {
+		return nil, err
 	}
 	if err := s.logEntityReads(ctx, actor.ID, []vigil.ID{out.ID}, cases, "entity"); err != nil {
 		return nil, err
@@ -153,6 +181,16 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 	if !ok {
 		return nil, notFound("The entity")
 	}
+	// The network is walked through the reports the viewer may see only.
+	v, err := s.entityView(ctx, actor, sn)
+	if err != nil {
+		return nil, err
+	}
+	if ms, err := v.members(center); err != nil {
+		return nil, err
+	} else if len(ms) == 0 {
+		return nil, v.refuse("network", true)
+	}
 	// Breadth first from the centre, the most shared neighbours first,
 	// up to maxNetworkNodes entities.
 	dist := map[int32]int{center: 0}
@@ -164,7 +202,11 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 				continue
 			}
 			shared := map[int32]int{}
-			for _, c := range sn.concernsOf(e) {
+			concerns, err := v.concerns(e)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range concerns {
 				for _, x := range sn.concerns[c] {
 					if _, ok := dist[x]; !ok {
 						shared[x]++
@@ -197,7 +239,11 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 	edges := map[[2]int32][]vigil.ID{}
 	for _, e := range order {
 		g.AddNode(string(sn.ents[e].id))
-		for _, c := range sn.concernsOf(e) {
+		concerns, err := v.concerns(e)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range concerns {
 			for _, x := range sn.concerns[c] {
 				if _, shown := dist[x]; shown && sn.ents[e].id < sn.ents[x].id {
 					k := [2]int32{e, x}
@@ -226,9 +272,26 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 	// it shares a report with anywhere.
 	rel := map[string][]string{}
 	for _, e := range order {
-		if sn.ents[e].suspect {
-			for x := range sn.children(e) {
-				rel[string(sn.ents[e].id)] = append(rel[string(sn.ents[e].id)], string(sn.ents[x].id))
+		if !sn.ents[e].suspect {
+			continue
+		}
+		concerns, err := v.concerns(e)
+		if err != nil {
+			return nil, err
+		}
+		kids := map[int32]bool{}
+		for _, c := range concerns {
+			for _, x := range sn.concerns[c] {
+				if x == e || !sn.ents[x].child || kids[x] {
+					continue
+				}
+				// A child counts only if named as one in a report the viewer may see.
+				if r, err := v.ref(x); err != nil {
+					return nil, err
+				} else if r.Child {
+					kids[x] = true
+					rel[string(sn.ents[e].id)] = append(rel[string(sn.ents[e].id)], string(sn.ents[x].id))
+				}
 			}
 		}
 	}
@@ -238,24 +301,31 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 	}
 	var cases []vigil.ID
 	var shown []vigil.ID
+	var members []vigil.ID
 	for _, e := range order {
 		se := &sn.ents[e]
 		id := string(se.id)
-		out.Nodes = append(out.Nodes, vigil.NetworkNode{EntityRef: sn.ref(e), Community: communities[id], Betweenness: between[id],
+		ref, err := v.ref(e)
+		if err != nil {
+			return nil, err
+		}
+		out.Nodes = append(out.Nodes, vigil.NetworkNode{EntityRef: ref, Community: communities[id], Betweenness: between[id],
 			Children: children[id], Suspect: se.suspect, Hops: dist[e]})
 		shown = append(shown, se.id)
-		for _, i := range se.members {
-			cases = append(cases, sn.ms[i].CaseID)
+		ms, err := v.members(e)
+		if err != nil {
+			return nil, err
 		}
-	}
-	var members []vigil.ID
-	for _, e := range order {
-		for _, i := range sn.ents[e].members {
+		for _, i := range ms {
+			cases = append(cases, sn.ms[i].CaseID)
 			members = append(members, sn.ms[i].ID)
 		}
 	}
 	links, err := s.linksTouching(ctx, members)
 	if err != nil {
+		return nil, err
+	}
+	if links, err = v.linksShown(links); err != nil {
 		return nil, err
 	}
 	rank := map[vigil.LinkStatus]int{vigil.LinkReview: 0, vigil.LinkLikely: 1, vigil.LinkConfirmed: 2, vigil.LinkRejected: 3}
@@ -275,6 +345,9 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 				out.Path = append(out.Path, vigil.ID(p))
 			}
 		}
+	}
+	if err := v.refuse("network", false); err != nil {
+		return nil, err
 	}
 	if err := s.logEntityReads(ctx, actor.ID, shown, cases, "network of "+string(out.Center)); err != nil {
 		return nil, err

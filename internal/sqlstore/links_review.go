@@ -42,10 +42,35 @@ func (s *Store) ReviewQueue(ctx context.Context, actor vigil.Actor, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.attachMentions(ctx, actor, ls, "link review"); err != nil {
+	if ls, err = s.attachMentions(ctx, actor, ls, "link review"); err != nil {
 		return nil, err
 	}
 	return ls, nil
+}
+
+// linkGate decides whether actor may review a link: the access decision
+// (vigil.Can with ActLinkReview) on the cases of both its mentions, so
+// that an analyst conflicted with one of them neither sees nor decides it.
+func (s *Store) linkGate(ctx context.Context, actor vigil.Actor, ms map[vigil.ID]storedMention, l *vigil.Link) (*caseGate, bool, error) {
+	g, err := s.gate(ctx, actor, vigil.ActLinkReview)
+	if err != nil {
+		return nil, false, err
+	}
+	ok, err := linkAllowed(g, ms, l)
+	return g, ok, err
+}
+
+func linkAllowed(g *caseGate, ms map[vigil.ID]storedMention, l *vigil.Link) (bool, error) {
+	for _, id := range []vigil.ID{l.Left, l.Right} {
+		m, found := ms[id]
+		if !found {
+			continue
+		}
+		if ok, err := g.allows(m.CaseID); err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // queryLinks reads links.
@@ -66,26 +91,48 @@ func (s *Store) queryLinks(ctx context.Context, where string, args ...any) ([]*v
 	return out, rows.Err()
 }
 
-// attachMentions fills in each link's two mentions, logging first, as
-// read, every case whose mentions are about to be shown.
-func (s *Store) attachMentions(ctx context.Context, actor vigil.Actor, ls []*vigil.Link, purpose string) error {
+// attachMentions fills in each link's two mentions, leaving out (and
+// logging the refusal of) links with a mention from a case the access
+// decision refuses the actor, and logging first, as read, every case whose
+// mentions are about to be shown.
+func (s *Store) attachMentions(ctx context.Context, actor vigil.Actor, ls []*vigil.Link, purpose string) ([]*vigil.Link, error) {
 	var ids []vigil.ID
 	for _, l := range ls {
 		ids = append(ids, l.Left, l.Right)
 	}
 	ms, err := s.mentionsByID(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	g, err := s.gate(ctx, actor, vigil.ActLinkReview)
+	if err != nil {
+		return nil, err
+	}
+	kept := ls[:0]
 	var cases []vigil.ID
-	for _, m := range ms {
-		cases = append(cases, m.CaseID)
+	for _, l := range ls {
+		ok, err := linkAllowed(g, ms, l)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		kept = append(kept, l)
+		for _, id := range []vigil.ID{l.Left, l.Right} {
+			if m, found := ms[id]; found {
+				cases = append(cases, m.CaseID)
+			}
+		}
+	}
+	if err := g.logRefusals(g.refused(), purpose); err != nil {
+		return nil, err
 	}
 	slices.Sort(cases)
 	if err := s.logReads(ctx, actor.ID, "record.viewed", "cases", slices.Compact(cases), purpose); err != nil {
-		return err
+		return nil, err
 	}
-	for _, l := range ls {
+	for _, l := range kept {
 		if m, ok := ms[l.Left]; ok {
 			l.LeftMention = m.Mention
 		}
@@ -93,7 +140,7 @@ func (s *Store) attachMentions(ctx context.Context, actor vigil.Actor, ls []*vig
 			l.RightMention = m.Mention
 		}
 	}
-	return nil
+	return kept, nil
 }
 
 // DecideLink implements vigil.LinkService. The decision and its log
@@ -107,6 +154,29 @@ func (s *Store) DecideLink(ctx context.Context, actor vigil.Actor, id vigil.ID, 
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
+	}
+	// The decision is refused, and the refusal logged, as the case page
+	// would refuse either mention's case.
+	if ls, err := s.queryLinks(ctx, `WHERE l.id = ?`, id); err != nil {
+		return nil, err
+	} else if len(ls) == 1 {
+		ms, err := s.mentionsByID(ctx, []vigil.ID{ls[0].Left, ls[0].Right})
+		if err != nil {
+			return nil, err
+		}
+		g, ok, err := s.linkGate(ctx, actor, ms, ls[0])
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if err := g.logRefusals(g.refused(), "link decision"); err != nil {
+				return nil, err
+			}
+			if g.anyConflict() {
+				return nil, vigil.Errorf(vigil.EFORBIDDEN, "You cannot decide this link: a conflict of interest of yours is recorded against a report it joins. Ask another analyst.")
+			}
+			return nil, notFound("The link")
+		}
 	}
 	status, kind := vigil.LinkRejected, "link.rejected"
 	if d.Confirm {

@@ -23,20 +23,44 @@ var _ vigil.TimelineService = (*Store)(nil)
 var caseTables = []string{"concerns", "case_events", "decisions", "deadlines", "escalations", "transfers",
 	"missing_episodes", "screenings", "agency_referrals", "share_decisions", "demographic_records", "mentions"}
 
-// CaseTimeline implements vigil.TimelineService.
+// CaseTimeline implements vigil.TimelineService. Besides the case's own
+// records it shows every conflict of interest that touches the case, with
+// the entry that recorded it, and marks each entry made by a person with
+// such a conflict, however late the conflict came to light.
 func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID) (*vigil.Timeline, error) {
 	c, err := s.auditCase(ctx, actor, caseID, vigil.ActTimelineView, "timeline")
 	if err != nil {
 		return nil, err
 	}
-	cp, recs, err := s.caseRecords(ctx, caseID)
+	cp, err := s.log.Checkpoint(ctx)
+	if err != nil {
+		return nil, internal("sign checkpoint", err)
+	}
+	ids, err := s.caseObjects(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	touching, err := s.conflictsTouching(ctx, []*vigil.Case{c})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range touching[c.ID] {
+		ids = append(ids, x.ID)
+	}
+	recs, err := s.objectRecords(ctx, cp, ids)
 	if err != nil {
 		return nil, err
 	}
 	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Case: c, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs))}
 	names := actorNames()
 	for _, r := range recs {
-		t.Entries = append(t.Entries, s.timelineEntry(ctx, r, names))
+		te := s.timelineEntry(ctx, r, names)
+		te.CaseID = c.ID
+		t.Entries = append(t.Entries, te)
+	}
+	t.Conflicts = s.markConflicts(ctx, t.Entries, touching, names)
+	for i := range t.Entries {
+		t.Entries[i].CaseID = "" // one case: said once, at the top
 	}
 	return t, nil
 }
@@ -125,6 +149,13 @@ func (s *Store) caseRecords(ctx context.Context, caseID vigil.ID) (*ledger.Check
 	if err != nil {
 		return nil, nil, err
 	}
+	recs, err := s.objectRecords(ctx, cp, ids)
+	return cp, recs, err
+}
+
+// objectRecords returns every log entry within cp about one of the
+// objects ids, with its record and proof, in log order.
+func (s *Store) objectRecords(ctx context.Context, cp *ledger.Checkpoint, ids []vigil.ID) ([]caseRecord, error) {
 	var recs []caseRecord
 	// Objects are looked up in chunks: one query per chunk stays within
 	// every engine's limit on parameters and uses the (object_id, idx) index.
@@ -141,26 +172,26 @@ func (s *Store) caseRecords(ctx context.Context, caseID vigil.ID) (*ledger.Check
 		rows, err := s.query(ctx, `SELECT e.idx, e.data, st.salt, st.state FROM log_entries e LEFT JOIN log_states st ON st.idx = e.idx
 			WHERE e.idx < ? AND e.object_id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...)
 		if err != nil {
-			return nil, nil, internal("read case log", err)
+			return nil, internal("read case log", err)
 		}
 		for rows.Next() {
 			var r caseRecord
 			if err := rows.Scan(&r.item.Index, &r.item.Entry, &r.item.Salt, &r.item.State); err != nil {
 				rows.Close()
-				return nil, nil, internal("read case log", err)
+				return nil, internal("read case log", err)
 			}
 			recs = append(recs, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, nil, internal("read case log", err)
+			return nil, internal("read case log", err)
 		}
 	}
 	slices.SortFunc(recs, func(a, b caseRecord) int { return cmp.Compare(a.item.Index, b.item.Index) })
 	if err := s.prove(ctx, cp, recs); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return cp, recs, nil
+	return recs, nil
 }
 
 // prove parses each record's entry and adds its C2SP tlog-proof against cp.

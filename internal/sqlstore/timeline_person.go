@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -54,7 +55,17 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 	if hi-lo > maxPersonScan {
 		return nil, vigil.Errorf(vigil.EINVALID, "The log holds %d entries in that period; choose a shorter period (at most %d entries are read at once).", hi-lo, maxPersonScan)
 	}
-	recs, truncated, err := s.personRecords(ctx, string(personID), lo, hi, from, to)
+	// The person's conflicts of interest, whoever recorded them: an entry
+	// recording one belongs on their timeline as much as one they made.
+	conflicts, err := s.conflictsOf(reader{s, ctx}, personID)
+	if err != nil {
+		return nil, internal("read conflicts", err)
+	}
+	objects := []string{string(personID)}
+	for _, c := range conflicts {
+		objects = append(objects, string(c.ID))
+	}
+	recs, truncated, err := s.personRecords(ctx, string(personID), objects, lo, hi, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -62,10 +73,25 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 		return nil, err
 	}
 	t := &vigil.PersonTimeline{Person: *vigil.PersonOf(person), From: from, To: to, Checkpoint: string(cp.Note),
-		Entries: make([]vigil.TimelineEntry, 0, len(recs)), Truncated: truncated}
+		Entries: make([]vigil.TimelineEntry, 0, len(recs)), Truncated: truncated, Conflicts: conflicts}
+	if t.Conflicts == nil {
+		t.Conflicts = []*vigil.Conflict{}
+	}
 	names := actorNames()
 	for _, r := range recs {
 		t.Entries = append(t.Entries, s.timelineEntry(ctx, r, names))
+	}
+	if err := s.fillCaseIDs(ctx, t.Entries); err != nil {
+		return nil, err
+	}
+	if len(conflicts) > 0 {
+		// Mark what they read and did on cases their conflicts touch,
+		// before or after the conflict was recorded.
+		touching, err := s.conflictsOnEntries(ctx, t.Entries)
+		if err != nil {
+			return nil, err
+		}
+		s.markConflicts(ctx, t.Entries, touching, names)
 	}
 	return t, nil
 }
@@ -97,9 +123,31 @@ func (s *Store) firstEntryAt(ctx context.Context, size int64, at time.Time) (int
 }
 
 // personRecords reads entries [lo, hi) and keeps those the person made or
-// that are about their account, in the period, at most
-// vigil.MaxPersonTimelineEntries of them.
-func (s *Store) personRecords(ctx context.Context, personID string, lo, hi int64, from, to time.Time) ([]caseRecord, bool, error) {
+// that are about one of objects (their account, their conflicts of
+// interest), in the period, at most vigil.MaxPersonTimelineEntries of them.
+func (s *Store) personRecords(ctx context.Context, personID string, objects []string, lo, hi int64, from, to time.Time) ([]caseRecord, bool, error) {
+	keys := make([][]byte, len(objects))
+	for i, o := range objects {
+		keys[i] = []byte(o)
+	}
+	mentions := func(entry []byte) bool {
+		for _, k := range keys {
+			if bytes.Contains(entry, k) {
+				return true
+			}
+		}
+		return false
+	}
+	return s.periodRecords(ctx, lo, hi, from, to, mentions, func(e *ledger.Entry) bool {
+		return e.Actor == personID || slices.Contains(objects, e.Object)
+	})
+}
+
+// periodRecords reads entries [lo, hi) and keeps those in the period that
+// pass maybe (a cheap test of the raw entry; nil passes all) and keep, at
+// most vigil.MaxPersonTimelineEntries of them; it reports whether there
+// were more.
+func (s *Store) periodRecords(ctx context.Context, lo, hi int64, from, to time.Time, maybe func([]byte) bool, keep func(*ledger.Entry) bool) ([]caseRecord, bool, error) {
 	rows, err := s.query(ctx, `SELECT e.idx, e.data, st.salt, st.state FROM log_entries e LEFT JOIN log_states st ON st.idx = e.idx
 		WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx`, lo, hi)
 	if err != nil {
@@ -107,20 +155,19 @@ func (s *Store) personRecords(ctx context.Context, personID string, lo, hi int64
 	}
 	defer rows.Close()
 	var recs []caseRecord
-	id := []byte(personID)
 	for rows.Next() {
 		var r caseRecord
 		if err := rows.Scan(&r.item.Index, &r.item.Entry, &r.item.Salt, &r.item.State); err != nil {
 			return nil, false, internal("read log", err)
 		}
-		if !bytes.Contains(r.item.Entry, id) { // cheap test before parsing
+		if maybe != nil && !maybe(r.item.Entry) {
 			continue
 		}
 		if r.entry, err = ledger.ParseEntry(r.item.Entry); err != nil {
 			return nil, false, internal(fmt.Sprintf("log entry %d", r.item.Index), err)
 		}
 		at, _ := time.Parse(ledger.TimeFormat, r.entry.Time)
-		if r.entry.Actor != personID && r.entry.Object != personID || at.Before(from) || !at.Before(to) {
+		if at.Before(from) || !at.Before(to) || keep != nil && !keep(r.entry) {
 			continue
 		}
 		if len(recs) == vigil.MaxPersonTimelineEntries {

@@ -43,6 +43,12 @@ func (s *Store) OfferTransfer(ctx context.Context, actor vigil.Actor, caseID, to
 		if target.ID == c.OwnerID {
 			return fieldErr("to", fmt.Sprintf("%s already owns this case", target.Name))
 		}
+		// Nobody is offered a case their conflict of interest closes to them.
+		if conflicted, err := s.conflicted(tx, target, c); err != nil {
+			return err
+		} else if conflicted {
+			return fieldErr("to", fmt.Sprintf("%s cannot take this case: choose someone else", target.Name))
+		}
 		var pending int
 		if err := tx.QueryRow(`SELECT COUNT(*) FROM transfers WHERE case_id = ? AND status = 'offered'`, c.ID).Scan(&pending); err != nil {
 			return err
@@ -112,6 +118,13 @@ func (s *Store) AnswerTransfer(ctx context.Context, actor vigil.Actor, transferI
 		}
 		if !vigil.CanHoldCases(actor.User) {
 			return forbidden("You cannot hold cases at the moment.")
+		}
+		// A conflict recorded since the offer closes the case to them; they
+		// may still refuse it, so that it goes back to a manager.
+		if conflicted, err := s.conflicted(tx, actor.User, c); err != nil {
+			return err
+		} else if conflicted {
+			return &refusal{err: errConflict, actor: actor.ID, caseID: c.ID, reason: "conflict of interest"}
 		}
 		if err := tx.Save("transfer.accepted", who, "transfers",
 			`UPDATE transfers SET status = 'accepted', answered_at = ?, answer = ?, version = version + 1 WHERE id = ?`,
@@ -229,7 +242,10 @@ func (s *Store) setUserStatus(tx *ledger.Tx, who string, u *vigil.User, status v
 	return s.handOver(tx, who, u, why)
 }
 
-// TransfersOffered implements vigil.CaseworkService.
+// TransfersOffered implements vigil.CaseworkService. Being offered a case
+// involves the person in it, so its child is named, and the list logged as
+// a read of it; an offer of a case they are conflicted with is left out
+// (and refused, with the refusal logged), as the case page would refuse it.
 func (s *Store) TransfersOffered(ctx context.Context, actor vigil.Actor) ([]*vigil.TransferItem, error) {
 	if actor.User == nil {
 		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "Sign in to see transfers")
@@ -247,5 +263,47 @@ func (s *Store) TransfersOffered(ctx context.Context, actor vigil.Actor) ([]*vig
 	}, `SELECT t.id, t.case_id, t.from_id, t.to_id, t.reason, t.status, t.offered_at, c.ref, c.child_name, u.name
 		FROM transfers t JOIN cases c ON c.id = t.case_id JOIN users u ON u.id = t.from_id
 		WHERE t.to_id = ? AND t.status = 'offered' ORDER BY t.offered_at`, actor.ID)
-	return out, err
+	if err != nil {
+		return nil, internal("list transfers", err)
+	}
+	g, err := s.gate(ctx, actor, vigil.ActCaseView)
+	if err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	var conflicted, named []vigil.ID
+	for _, t := range out {
+		a, err := g.decide(t.CaseID, true)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case a.Conflict:
+			conflicted = append(conflicted, t.CaseID)
+			continue
+		case a.Allowed:
+			t.Identified = true
+			named = append(named, t.CaseID)
+		default:
+			t.ChildName = ""
+		}
+		kept = append(kept, t)
+	}
+	if err := g.logRefusals(conflicted, "transfers offered"); err != nil {
+		return nil, err
+	}
+	return kept, s.logReads(ctx, actor.ID, "record.listed", "cases", compactIDs(named), "transfers offered")
+}
+
+// conflicted reports whether u has a conflict of interest touching c.
+func (s *Store) conflicted(q querier, u *vigil.User, c *vigil.Case) (bool, error) {
+	conflicts, err := s.conflictsOf(q, u.ID)
+	if err != nil || len(conflicts) == 0 {
+		return false, err
+	}
+	concerns, err := s.concernsOf(q, c.ID)
+	if err != nil {
+		return false, err
+	}
+	return vigil.ConflictsWith(conflicts, c, concerns), nil
 }

@@ -23,6 +23,8 @@ func (s *Server) timelineRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cases/{id}/timeline", s.staff(s.caseTimeline))
 	mux.HandleFunc("GET /cases/{id}/evidence.zip", s.staff(s.caseEvidence))
 	mux.HandleFunc("GET /people/{id}/timeline", s.staff(s.personTimeline))
+	mux.HandleFunc("GET /cases/{id}/child-timeline", s.staff(s.childTimeline))
+	mux.HandleFunc("GET /timeline", s.staff(s.periodTimeline))
 }
 
 func init() {
@@ -124,5 +126,66 @@ func (s *Server) personTimeline(w http.ResponseWriter, r *http.Request, u *vigil
 		}
 	}
 	s.render(w, r, status, "person_timeline", &Page{Title: "Who knew what: a person's activity", Errors: errs,
+		Form: Form{"from": d.From, "to": d.To}, Data: d})
+}
+
+// childTimeline shows every entry about every case of the child of a case.
+func (s *Server) childTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	tl, err := s.svc.(vigil.TimelineService).ChildTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "child_timeline", &Page{Title: "Who knew what: a child's cases", Data: childTimelineData{ChildTimeline: tl, CaseID: vigil.ID(r.PathValue("id"))}})
+}
+
+type childTimelineData struct {
+	*vigil.ChildTimeline
+	CaseID vigil.ID // the case asked for
+}
+
+// periodTimelineData is the period page: the timeline, or the form with its mistakes.
+type periodTimelineData struct {
+	*vigil.PeriodTimeline
+	From, To string // as entered, YYYY-MM-DD, the end inclusive
+}
+
+// periodTimeline shows everything logged in a period (?from=&to=, days in
+// UK time, both included; today by default), for those who may see the
+// whole log's contents (investigators, commissioners).
+func (s *Server) periodTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if !vigil.Can(u, vigil.ActTimelineView, vigil.Target{Everything: true}) {
+		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "There is no page at this address. Check it, or go to the start page."))
+		return
+	}
+	today := vigil.Now().In(vigil.London).Format(time.DateOnly)
+	d := periodTimelineData{From: r.FormValue("from"), To: r.FormValue("to")}
+	if d.From == "" && d.To == "" {
+		d.From, d.To = today, today
+	}
+	from, ferr := time.ParseInLocation(time.DateOnly, d.From, vigil.London)
+	to, terr := time.ParseInLocation(time.DateOnly, d.To, vigil.London)
+	var errs []vigil.FieldError
+	if ferr != nil {
+		errs = append(errs, vigil.FieldError{Field: "from", Message: "Enter the first day as a date, for example 2026-03-01"})
+	}
+	if terr != nil {
+		errs = append(errs, vigil.FieldError{Field: "to", Message: "Enter the last day as a date, for example 2026-03-31"})
+	}
+	if errs == nil {
+		var err error
+		d.PeriodTimeline, err = s.svc.(vigil.TimelineService).PeriodTimeline(r.Context(), vigil.UserActor(u), from, to.AddDate(0, 0, 1))
+		if vigil.ErrorCode(err) == vigil.EINVALID {
+			errs = []vigil.FieldError{{Field: "from", Message: vigil.ErrorMessage(err)}}
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	status := http.StatusOK
+	if errs != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "period_timeline", &Page{Title: "Who knew what: everything in a period", Errors: errs,
 		Form: Form{"from": d.From, "to": d.To}, Data: d})
 }

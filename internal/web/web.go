@@ -125,6 +125,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.speakupRoutes(mux)
 	s.oversightRoutes(mux) // dashboards, published statistics, action plans: see oversight.go
 	s.timelineRoutes(mux)  // who knew what: case timelines with proofs, evidence bundles: see timeline.go
+	s.conflictRoutes(mux)  // conflicts of interest, declared or recorded: see conflicts.go
 	s.linkRoutes(mux)      // linking: review queue, entities, networks, hotspots: see links.go
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -169,9 +169,9 @@ func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u *vigil
 			holder = h.Name
 		}
 	}
-	// Everyone who may answer an escalation can open its case, except
-	// scrutiny panel members, who see escalations but not case records.
-	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: u.Role != vigil.RoleScrutinyMember}
+	// The case is linked for those the access decision lets open it, not
+	// for scrutiny panel members, who see escalations but not case records.
+	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: e.Identified}
 	p.Title, p.Nav, p.Data = "Answer an escalation", "work", d
 	if p.Form == nil {
 		p.Form = Form{}
