@@ -209,7 +209,11 @@ type CaseworkService interface {
 	// information with an agency, with its reason.
 	RecordShareDecision(ctx context.Context, actor Actor, caseID, withAgency ID, share bool, reason string) error
 	// ResolveEscalation ends an escalation with a recorded decision;
-	// extendTo, when set, gives the deadline a new due time.
+	// extendTo, when set, gives the deadline a new due time. The case
+	// owner's answer to an escalation of their own missed deadline is
+	// recorded as their explanation and does not end it (OwnerExplains);
+	// nor may they extend the deadline. Returns EINVALID, ENOTFOUND,
+	// EFORBIDDEN, ECONFLICT.
 	ResolveEscalation(ctx context.Context, actor Actor, escalationID ID, decision string, extendTo *time.Time) error
 	// Escalations lists open escalations the actor holds or may answer.
 	Escalations(ctx context.Context, actor Actor) ([]*EscalationItem, error)
@@ -231,4 +235,7 @@ type EscalationItem struct {
 	CaseRef   string `json:"case_reference"`
 	ChildName string `json:"child_name"`
 	Deadline  string `json:"deadline,omitempty"`
+	// CaseOwnerID tells a page whether the viewer's answer would only be
+	// an explanation (OwnerExplains); the API does not publish it.
+	CaseOwnerID ID `json:"-"`
 }

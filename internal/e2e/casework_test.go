@@ -248,6 +248,26 @@ func TestMissedDeadlineEscalates(t *testing.T) {
 		if len(rows) != 1 || rows[0][1] != lvl.name || rows[0][2] != lvl.holder || rows[0][4] != "Open" {
 			t.Fatalf("escalations on the case page = %q, want one open at %s held by %s", rows, lvl.name, lvl.holder)
 		}
+		if i == 0 {
+			// The owner answers their own escalation without a new date:
+			// the answer is recorded as an explanation and the escalation
+			// stays open, so it still climbs.
+			esc := escalationOf(t, a, cs.ID)
+			prefix := "#esc-" + string(esc.ID)
+			const why = "Phone message was not passed on; deciding today."
+			do(t, ctx, "the owner explains the missed deadline",
+				chromedp.Click(chromedp.CSS(prefix+"-form summary")),
+				chromedp.SendKeys(chromedp.CSS(prefix+"-decision"), why),
+				chromedp.Click(chromedp.CSS(prefix+"-form button[type=submit]")),
+				chromedp.WaitVisible(chromedp.CSS("#notice")))
+			if n := text(t, ctx, "#notice"); !strings.Contains(n, "explanation has been recorded") {
+				t.Errorf("notice after the owner's answer = %q", n)
+			}
+			rows := tableRows(t, ctx, "#escalations")
+			if len(rows) != 1 || rows[0][4] != "Open" || !strings.Contains(rows[0][5], why) {
+				t.Errorf("after the owner's explanation the escalations are %q, want it open with the explanation", rows)
+			}
+		}
 	}
 	checkAccessibility(t, ctx, "case page with an escalation")
 	signOut(t, ctx)

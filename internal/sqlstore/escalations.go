@@ -250,8 +250,12 @@ func (s *Store) climb(ctx context.Context, now time.Time) (int, error) {
 				lvl, null(holderID), role, respond, id); err != nil {
 				return err
 			}
+			why := "Not answered in time"
+			if e.Explanation != "" {
+				why = "The case owner explained but nobody above them answered in time, and the deadline is still unmet"
+			}
 			if err := addEvent(tx, string(vigil.ActorSystem), c.ID, "escalation.climbed",
-				fmt.Sprintf("Not answered in time: escalated to %s%s. %s", step.Name, s.holderName(tx, holderID), e.Reason)); err != nil {
+				fmt.Sprintf("%s: escalated to %s%s. %s", why, step.Name, s.holderName(tx, holderID), e.Reason)); err != nil {
 				return err
 			}
 			n++
@@ -275,18 +279,24 @@ func scanIDs(rows *sql.Rows) ([]vigil.ID, error) {
 }
 
 const escalationColumns = `e.id, e.case_id, e.deadline_id, e.kind, e.level, e.holder_id, e.holder_role, e.reason, e.raised_at,
-	e.respond_by, e.status, e.decision, e.resolved_by, e.resolved_at`
+	e.respond_by, e.status, e.decision, e.resolved_by, e.resolved_at, e.explanation, e.explained_by, e.explained_at`
 
 func scanEscalation(r scanner, ladder []vigil.LadderStep, extra ...any) (*vigil.Escalation, error) {
 	var e vigil.Escalation
-	var deadline, holder, decision, by sql.NullString
+	var deadline, holder, decision, by, explanation, explainedBy sql.NullString
 	var raised int64
-	var respond, resolved sql.NullInt64
-	dest := []any{&e.ID, &e.CaseID, &deadline, &e.Kind, &e.Level, &holder, &e.HolderRole, &e.Reason, &raised, &respond, &e.Status, &decision, &by, &resolved}
+	var respond, resolved, explained sql.NullInt64
+	dest := []any{&e.ID, &e.CaseID, &deadline, &e.Kind, &e.Level, &holder, &e.HolderRole, &e.Reason, &raised, &respond, &e.Status, &decision, &by, &resolved,
+		&explanation, &explainedBy, &explained}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	e.DeadlineID, e.HolderID, e.Decision, e.ResolvedBy = vigil.ID(deadline.String), vigil.ID(holder.String), decision.String, vigil.ID(by.String)
+	e.Explanation, e.ExplainedBy = explanation.String, vigil.ID(explainedBy.String)
+	if explained.Valid {
+		t := fromMicros(explained.Int64)
+		e.ExplainedAt = &t
+	}
 	e.RaisedAt = fromMicros(raised)
 	if respond.Valid {
 		t := fromMicros(respond.Int64)
@@ -336,6 +346,11 @@ func (s *Store) ResolveEscalation(ctx context.Context, actor vigil.Actor, id vig
 			if actor.ID == c.OwnerID {
 				return fieldErr("extend_to", "The case owner cannot extend their own deadline; a manager or independent oversight can")
 			}
+		}
+		if vigil.OwnerExplains(actor.User, e, c.OwnerID) {
+			return s.explain(tx, e, c, who, decision, now)
+		}
+		if extendTo != nil {
 			if e.DeadlineID == "" || !extendTo.After(now) || extendTo.After(now.AddDate(0, 6, 0)) {
 				return fieldErr("extend_to", "A new due date must be in the future and within six months, for an escalation about a deadline")
 			}
@@ -354,6 +369,24 @@ func (s *Store) ResolveEscalation(ctx context.Context, actor vigil.Actor, id vig
 	})
 }
 
+// explain records the case owner's explanation of their own missed
+// deadline on its escalation, which stays open with its response time
+// (vigil.OwnerExplains): the owner cannot end the matter themselves.
+func (s *Store) explain(tx *ledger.Tx, e *vigil.Escalation, c *vigil.Case, who, text string, now time.Time) error {
+	if err := tx.Save("escalation.explained", who, "escalations",
+		`UPDATE escalations SET explanation = ?, explained_by = ?, explained_at = ?, version = version + 1 WHERE id = ?`,
+		text, who, micros(now), e.ID); err != nil {
+		return err
+	}
+	next := "stays open until someone above the case owner answers it or the deadline is met"
+	if e.RespondBy != nil && e.Level < len(s.rules.Ladder) {
+		next = fmt.Sprintf("goes to %s at %s unless someone above the case owner answers it or the deadline is met first",
+			s.rules.Ladder[e.Level].Name, when(*e.RespondBy))
+	}
+	return addEvent(tx, who, c.ID, "escalation.explained",
+		fmt.Sprintf("Case owner's explanation at %s: %s. The deadline is still unmet, so the escalation %s.", e.LevelName, text, next))
+}
+
 // Escalations implements vigil.CaseworkService.
 func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.EscalationItem, error) {
 	if actor.User == nil {
@@ -369,7 +402,7 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 		}
 	}
 	oversight := u.Role == vigil.RoleScrutinyMember || u.Role == vigil.RoleCommissioner
-	rows, err := s.query(ctx, `SELECT `+escalationColumns+`, c.ref, c.child_name, c.agency_id, d.kind FROM escalations e
+	rows, err := s.query(ctx, `SELECT `+escalationColumns+`, c.ref, c.child_name, c.agency_id, c.owner_id, d.kind FROM escalations e
 		JOIN cases c ON c.id = e.case_id LEFT JOIN deadlines d ON d.id = e.deadline_id
 		WHERE e.status = 'open' AND (e.holder_id = ? OR ? = 1 OR (c.agency_id = ? AND e.level <= ?))
 		ORDER BY e.raised_at LIMIT 2000`, u.ID, boolInt(oversight), u.AgencyID, rung)
@@ -379,16 +412,16 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 	defer rows.Close()
 	var out []*vigil.EscalationItem
 	for rows.Next() {
-		var ref, child, agency string
+		var ref, child, agency, owner string
 		var kind sql.NullString
-		e, err := scanEscalation(rows, s.rules.Ladder, &ref, &child, &agency, &kind)
+		e, err := scanEscalation(rows, s.rules.Ladder, &ref, &child, &agency, &owner, &kind)
 		if err != nil {
 			return nil, internal("list escalations", err)
 		}
 		if !vigil.CanResolveEscalation(actor.User, e, vigil.ID(agency), s.rules.Ladder) {
 			continue
 		}
-		item := &vigil.EscalationItem{Escalation: *e, CaseRef: ref, ChildName: child}
+		item := &vigil.EscalationItem{Escalation: *e, CaseRef: ref, ChildName: child, CaseOwnerID: vigil.ID(owner)}
 		if r := s.rules.Clock(kind.String); r != nil {
 			item.Deadline = r.Label
 		}

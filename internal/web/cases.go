@@ -84,7 +84,9 @@ type deadlineRow struct {
 type escalationRow struct {
 	*vigil.Escalation
 	Holder, ResolvedBy, Deadline string
+	ExplainedByName              string
 	CanAnswer                    bool
+	Explains                     bool   // the viewer's answer would only be an explanation (vigil.OwnerExplains)
 	Prefix                       string // of the answer form's input ids
 }
 
@@ -197,7 +199,7 @@ func (s *Server) caseView(w http.ResponseWriter, r *http.Request, u *vigil.User,
 	for _, e := range d.Escalations {
 		row := escalationRow{Escalation: e, Holder: holderName(e, names), ResolvedBy: names[e.ResolvedBy],
 			Deadline: deadlineLabels[e.DeadlineID], CanAnswer: vigil.CanResolveEscalation(u, e, d.AgencyID, ladder),
-			Prefix: "esc-" + string(e.ID)}
+			Explains: vigil.OwnerExplains(u, e, d.OwnerID), ExplainedByName: names[e.ExplainedBy], Prefix: "esc-" + string(e.ID)}
 		cd.Escalations = append(cd.Escalations, row)
 	}
 	for _, dec := range d.Decisions {
@@ -294,6 +296,7 @@ func (s *Server) names(ctx context.Context, d *vigil.CaseDetail) map[vigil.ID]st
 	for _, e := range d.Escalations {
 		add(e.HolderID)
 		add(e.ResolvedBy)
+		add(e.ExplainedBy)
 	}
 	for _, dec := range d.Decisions {
 		add(dec.DecidedBy)

@@ -276,6 +276,7 @@ var notices = map[string]string{
 	"referral-acknowledged": "Referral acknowledged.",
 	"share-recorded":        "Decision on sharing information recorded.",
 	"escalation-resolved":   "Escalation answered. Your decision has been recorded.",
+	"escalation-explained":  "Your explanation has been recorded. You own the case, so the escalation stays open until the deadline is met or someone above you answers it.",
 }
 
 // noticeOf returns the notice a request asks for, or "".

@@ -145,6 +145,7 @@ type escalationData struct {
 	Holder   string
 	Prefix   string // of the form's input ids, as on the case page
 	CaseLink bool   // whether the viewer can open the case
+	Explains bool   // the viewer owns the case: their answer is an explanation (vigil.OwnerExplains)
 }
 
 // answerableEscalation finds an open escalation u may answer.
@@ -171,7 +172,8 @@ func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u *vigil
 	}
 	// Everyone who may answer an escalation can open its case, except
 	// scrutiny panel members, who see escalations but not case records.
-	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: u.Role != vigil.RoleScrutinyMember}
+	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: u.Role != vigil.RoleScrutinyMember,
+		Explains: vigil.OwnerExplains(u, &e.Escalation, e.CaseOwnerID)}
 	p.Title, p.Nav, p.Data = "Answer an escalation", "work", d
 	if p.Form == nil {
 		p.Form = Form{}
@@ -215,10 +217,14 @@ func (s *Server) resolveEscalation(w http.ResponseWriter, r *http.Request, u *vi
 		}
 		err := s.svc.ResolveEscalation(r.Context(), vigil.UserActor(u), e.ID, form[prefix+"-decision"], extendTo)
 		if err == nil {
+			notice := "escalation-resolved"
+			if vigil.OwnerExplains(u, &e.Escalation, e.CaseOwnerID) {
+				notice = "escalation-explained"
+			}
 			if form["return"] == "case" || u.Role != vigil.RoleScrutinyMember {
-				http.Redirect(w, r, "/cases/"+string(e.CaseID)+"?notice=escalation-resolved", http.StatusSeeOther)
+				http.Redirect(w, r, "/cases/"+string(e.CaseID)+"?notice="+notice, http.StatusSeeOther)
 			} else {
-				http.Redirect(w, r, "/work?notice=escalation-resolved", http.StatusSeeOther)
+				http.Redirect(w, r, "/work?notice="+notice, http.StatusSeeOther)
 			}
 			return
 		}
