@@ -635,6 +635,12 @@ func TestEscalations(t *testing.T) {
 			wantProblem(t, resp, body, tc.status, tc.code, tc.fields, "")
 		})
 	}
+	// The owner's own answer is recorded as an explanation; the escalation stays open.
+	resp, body = e.post(t, "duty.manager", path, `{"decision": "The phone message was not passed on"}`)
+	wantNoContent(t, resp, body)
+	if esc := find(t, "duty.manager"); esc == nil || esc.Status != vigil.EscalationOpen || esc.Explanation != "The phone message was not passed on" {
+		t.Errorf("after the owner's answer the escalation is %+v, want open with the explanation", esc)
+	}
 	resp, body = e.post(t, "service.manager", path, `{"decision": "Allocated to a social worker today", "extend_to": "`+rfc3339(extend)+`"}`)
 	wantNoContent(t, resp, body)
 	resp, body = e.post(t, "duty.manager", path, `{"decision": "again"}`)
