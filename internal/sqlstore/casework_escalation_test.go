@@ -115,3 +115,63 @@ func (e *env) findUser(t *testing.T, id vigil.ID) *vigil.User {
 	}
 	return u
 }
+
+// TestDutyPassesOn: suspending the intake team's duty manager, and then
+// their successor leaving, passes duty on each time (logged), and the
+// front door goes on taking concerns.
+func TestDutyPassesOn(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.user(t, "admin")
+		team := e.town.Teams["front_door"].ID
+		steps := []struct {
+			leaver, status, next string
+		}{
+			{"duty.manager", string(vigil.UserSuspended), "service.manager"}, // the duty manager's own manager
+			{"service.manager", string(vigil.UserLeft), "director"},          // and theirs
+		}
+		for _, st := range steps {
+			leaver := e.user(t, st.leaver)
+			if err := e.store.SetUserStatus(ctx, admin, leaver.ID, vigil.UserStatus(st.status), "Synthetic test"); err != nil {
+				t.Fatalf("%s %s: %v", st.leaver, st.status, err)
+			}
+			var duty string
+			if err := e.db.Reader.QueryRow(e.db.Rebind(`SELECT duty_manager_id FROM teams WHERE id = ?`), team).Scan(&duty); err != nil {
+				t.Fatal(err)
+			}
+			next := e.user(t, st.next)
+			if duty != string(next.ID) {
+				t.Errorf("after %s was %s the duty manager is %s, want %s", st.leaver, st.status, duty, st.next)
+			}
+			cs := e.raise(t, time.Hour) // fails the test if the front door refuses
+			if cs.OwnerID != next.ID {
+				t.Errorf("a new concern is owned by %s, want the new duty manager %s", cs.OwnerID, st.next)
+			}
+			if n := logEntries(t, e, string(team), "team.duty_manager_passed"); n == 0 {
+				t.Error("passing duty is not in the log")
+			}
+		}
+		e.verify(t)
+	})
+}
+
+// logEntries counts the log entries of kind about object id.
+func logEntries(t *testing.T, e *env, id, kind string) int {
+	t.Helper()
+	rows, err := e.db.Reader.Query(e.db.Rebind(`SELECT data FROM log_entries WHERE object_id = ?`), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), `"kind":"`+kind+`"`) {
+			n++
+		}
+	}
+	return n
+}

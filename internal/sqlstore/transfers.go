@@ -207,8 +207,10 @@ func (s *Store) SetUserStatus(ctx context.Context, actor vigil.Actor, userID vig
 
 // setUserStatus changes u's status in tx. A person suspended or gone loses
 // access at once: their sessions end and their API tokens are revoked (a
-// person reinstated gets new ones), and their open cases pass to their
-// manager in the same transaction, so that no case is left without an owner.
+// person reinstated gets new ones), any team's duty they held passes on
+// (passDuty), and their open cases pass to their manager in the same
+// transaction, so that no case is left without an owner and the front door
+// never closes.
 func (s *Store) setUserStatus(tx *ledger.Tx, who string, u *vigil.User, status vigil.UserStatus, reason string) error {
 	if u.Status == status {
 		return fieldErr("status", fmt.Sprintf("%s is already %s", u.Name, status))
@@ -224,6 +226,9 @@ func (s *Store) setUserStatus(tx *ledger.Tx, who string, u *vigil.User, status v
 	}
 	why := map[vigil.UserStatus]string{vigil.UserSuspended: "suspended", vigil.UserLeft: "left"}[status]
 	if err := s.endAccess(tx, who, u.ID, "person "+why); err != nil {
+		return err
+	}
+	if err := s.passDuty(tx, who, u, why); err != nil {
 		return err
 	}
 	return s.handOver(tx, who, u, why)
