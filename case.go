@@ -98,10 +98,14 @@ type MissingEpisode struct {
 type TransferStatus string
 
 // Transfer statuses: a transfer is offered and accepted, never dropped.
+// An offer may be withdrawn, with a reason, by whoever may transfer the
+// case; an offer to someone who is suspended or leaves is withdrawn at once.
+// The case keeps its owner throughout.
 const (
-	TransferOffered  TransferStatus = "offered"
-	TransferAccepted TransferStatus = "accepted"
-	TransferRefused  TransferStatus = "refused"
+	TransferOffered   TransferStatus = "offered"
+	TransferAccepted  TransferStatus = "accepted"
+	TransferRefused   TransferStatus = "refused"
+	TransferWithdrawn TransferStatus = "withdrawn"
 )
 
 // Transfer is an offer of a case to a new owner. The case keeps its owner
@@ -115,7 +119,9 @@ type Transfer struct {
 	Status     TransferStatus `json:"status"`
 	OfferedAt  time.Time      `json:"offered_at"`
 	AnsweredAt *time.Time     `json:"answered_at,omitempty"`
-	Answer     string         `json:"answer,omitempty"`
+	// Answer is the reason for a refusal or a withdrawal, or a note with an acceptance.
+	Answer      string `json:"answer,omitempty"`
+	WithdrawnBy ID     `json:"withdrawn_by,omitempty"` // who withdrew the offer; Vigil itself when its target was suspended or left
 }
 
 // AgencyReferral sends a case to another agency for action, with an
@@ -190,8 +196,14 @@ type CaseworkService interface {
 	// casework. Returns EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT.
 	OfferTransfer(ctx context.Context, actor Actor, caseID, to ID, reason string) (*Transfer, error)
 	// AnswerTransfer accepts or refuses an offer; a refusal needs a reason
-	// and escalates. Only the person offered may answer.
+	// and escalates. Only the person offered may answer, and they may
+	// accept only a case they could work on (no conflict of interest).
 	AnswerTransfer(ctx context.Context, actor Actor, transferID ID, accept bool, reason string) error
+	// WithdrawTransfer withdraws an offer not yet answered, with a reason;
+	// the case keeps its owner. Whoever may transfer the case (its owner,
+	// or a manager whose grant reaches it, CanTransfer) may withdraw it.
+	// Returns EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT.
+	WithdrawTransfer(ctx context.Context, actor Actor, transferID ID, reason string) error
 	// RecordMissing records that a child went missing; the third episode
 	// within the missing pattern's days starts a strategy discussion clock.
 	RecordMissing(ctx context.Context, actor Actor, caseID ID, from time.Time, details string) (*MissingEpisode, error)

@@ -71,7 +71,8 @@ type caseData struct {
 	// What the viewer may do, where it is cheap to know; the store decides.
 	CanDecide, CanTransfer, CanMissing, CanScreen, CanRefer bool
 	TransferToMe                                            *vigil.Transfer
-	People                                                  []option // who may be offered the case
+	Withdrawable                                            *transferRow // the offer waiting for an answer, when the viewer may withdraw it
+	People                                                  []option     // who may be offered the case
 	OtherAgencies                                           []option
 }
 
@@ -236,6 +237,13 @@ func (s *Server) caseView(w http.ResponseWriter, r *http.Request, u *vigil.User,
 	// While an offer waits for its answer no other can be made; the form
 	// stays only to give back what was typed when an attempt clashed with one.
 	cd.CanTransfer = open && (!pending || active == "transfer") && vigil.CanTransfer(u, &d.Case)
+	if open && vigil.CanTransfer(u, &d.Case) {
+		for i := range cd.Transfers {
+			if cd.Transfers[i].Status == vigil.TransferOffered {
+				cd.Withdrawable = &cd.Transfers[i]
+			}
+		}
+	}
 	if cd.CanTransfer {
 		people, err := s.svc.Users(ctx)
 		if err != nil {
@@ -261,6 +269,8 @@ func transferTag(st vigil.TransferStatus) tag {
 		return tag{"Offered", "blue"}
 	case vigil.TransferAccepted:
 		return tag{"Accepted", "green"}
+	case vigil.TransferWithdrawn:
+		return tag{"Withdrawn", "grey"}
 	}
 	return tag{"Refused", "red"}
 }

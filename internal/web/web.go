@@ -120,6 +120,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /referrals/{id}/acknowledge", s.staff(s.acknowledgeReferral))
 	mux.HandleFunc("GET /transfers/{id}", s.staff(s.transferForm))
 	mux.HandleFunc("POST /transfers/{id}/answer", s.staff(s.answerTransfer))
+	mux.HandleFunc("POST /transfers/{id}/withdraw", s.staff(s.withdrawTransfer))
 	mux.HandleFunc("GET /escalations/{id}", s.staff(s.escalationForm))
 	mux.HandleFunc("POST /escalations/{id}/resolve", s.staff(s.resolveEscalation))
 	s.speakupRoutes(mux)
