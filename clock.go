@@ -165,6 +165,30 @@ type MissingPattern struct {
 // DefaultMissingPattern is three missing episodes within 30 days.
 var DefaultMissingPattern = MissingPattern{Count: 3, Days: 30}
 
+// Met reports whether the episodes (when each began; added among them)
+// hold Count episodes within Days days in some window that contains
+// added, and how many the fullest such window holds. Episodes are often
+// recorded out of order (a school reports last month's absence today), so
+// every window containing added counts, not only the Days before it. A
+// window is (end - Days, end] for an episode time end at or after added
+// and less than Days after it; the fullest window ends at an episode.
+func (p MissingPattern) Met(episodes []time.Time, added time.Time) (int, bool) {
+	best := 0
+	for _, end := range episodes {
+		if end.Before(added) || !end.Before(added.AddDate(0, 0, p.Days)) {
+			continue
+		}
+		start, n := end.AddDate(0, 0, -p.Days), 0
+		for _, t := range episodes {
+			if t.After(start) && !t.After(end) {
+				n++
+			}
+		}
+		best = max(best, n)
+	}
+	return best, best >= p.Count
+}
+
 // Rules are a deployment's clocks and escalation ladder.
 type Rules struct {
 	Clocks  []ClockRule    `json:"clocks"`

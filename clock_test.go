@@ -207,3 +207,44 @@ func TestAgeAt(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingPatternMet: three episodes within 30 days, whichever order
+// they are recorded in; every window holding the new episode counts.
+func TestMissingPatternMet(t *testing.T) {
+	day := func(d int) time.Time { return london("2026-03-01 18:00").AddDate(0, 0, d) }
+	days := func(ds ...int) []time.Time {
+		var out []time.Time
+		for _, d := range ds {
+			out = append(out, day(d))
+		}
+		return out
+	}
+	p := vigil.DefaultMissingPattern
+	tests := []struct {
+		name     string
+		episodes []time.Time // all recorded, the new one among them
+		added    time.Time
+		want     int
+		met      bool
+	}{
+		{"in order, the third within 30 days", days(0, 10, 20), day(20), 3, true},
+		{"the earliest recorded last", days(0, 10, 20), day(0), 3, true},
+		{"the middle one recorded last", days(0, 10, 20), day(10), 3, true},
+		{"spread over more than 30 days", days(0, 15, 30), day(30), 2, false},
+		{"exactly 30 days apart is outside", days(0, 15, 30), day(0), 2, false},
+		{"later episodes too far after the new one", days(0, 5, 36, 37), day(5), 2, false},
+		{"a window reaching past the new episode", days(0, 5, 33, 34), day(5), 3, true},
+		{"the new episode joins two later ones", days(-40, 1, 20, 29), day(1), 3, true},
+		{"the new episode joins one before and one after", days(-20, 0, 9), day(0), 3, true},
+		{"two episodes", days(0, 1), day(1), 2, false},
+		{"four, the fullest window counts", days(0, 1, 2, 3), day(0), 4, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, met := p.Met(tt.episodes, tt.added)
+			if n != tt.want || met != tt.met {
+				t.Errorf("Met = %d, %v; want %d, %v", n, met, tt.want, tt.met)
+			}
+		})
+	}
+}
