@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -115,6 +116,15 @@ const (
 	EvReferralAcknowledged = "agency_referral.acknowledged"
 	EvCaseClosed           = "case.closed"
 )
+
+// Events lists every event that starts, meets or stops clocks: the
+// workflow's steps, missing episodes and referrals produce them, and a
+// local rule can only use these (an event nothing produces would leave a
+// clock that never starts or is never met).
+var Events = []string{EvReferralReceived, EvReferralDecided, EvAssessmentStarted, EvAssessmentCompleted, EvStrategyNeeded,
+	EvStrategyHeld, EvSection47Started, EvConferenceHeld, EvConferenceNotNeeded, EvPlanStarted, EvCoreGroupHeld, EvReviewHeld,
+	EvPlanEnded, EvLookedAfterStarted, EvLookedAfterReviewed, EvLookedAfterEnded, EvMissingReturned, EvReturnInterviewHeld,
+	EvReferralSent, EvReferralAcknowledged, EvCaseClosed}
 
 // DefaultClockRules are the clocks of Working Together to Safeguard
 // Children 2023 (chapter 2 for assessments, chapter 4 for strategy
@@ -254,6 +264,9 @@ func (r *Rules) Validate() error {
 				v.Add(field, "Clock %q: each period sets exactly one of working_days, months or hours, positive", c.Kind)
 			}
 		}
+		checkEvents(&v, field, c.Kind, "start_on", []string{c.StartOn})
+		checkEvents(&v, field, c.Kind, "met_by", c.MetBy)
+		checkEvents(&v, field, c.Kind, "stop_on", c.StopOn)
 		seen[c.Kind] = true
 	}
 	if r.Missing.Count < 1 || r.Missing.Days < 1 {
@@ -263,11 +276,35 @@ func (r *Rules) Validate() error {
 		v.Add("escalation_ladder", "The escalation ladder needs at least one step")
 	}
 	for i, s := range r.Ladder {
+		field := fmt.Sprintf("escalation_ladder[%d]", i)
 		if s.Name == "" || (s.Respond.WorkingDays == 0 && s.Respond.Hours == 0 && i < len(r.Ladder)-1) {
-			v.Add(fmt.Sprintf("escalation_ladder[%d]", i), "Each step of the ladder but the last needs a name and a response time")
+			v.Add(field, "Each step of the ladder but the last needs a name and a response time")
+		}
+		if s.Role != LadderOwner && s.Role != LadderOversight && !Role(s.Role).Valid() {
+			v.Add(field, "Ladder step %q: %q is not a role Vigil knows; use %q, %q or one of: %s", s.Name, s.Role, LadderOwner, LadderOversight, roleNames())
+		}
+		if i == len(r.Ladder)-1 && s.Role != LadderOversight {
+			v.Add(field, "The escalation ladder must end at independent oversight (role %q), outside the organisation that missed the deadline", LadderOversight)
 		}
 	}
 	return v.Err()
+}
+
+// checkEvents adds to v each of a clock's events that Vigil does not know.
+func checkEvents(v *Validation, field, kind, what string, events []string) {
+	for _, ev := range events {
+		if ev != "" && !contains(Events, ev) {
+			v.Add(field, "Clock %q: %s event %q is not an event Vigil knows; use one of: %s", kind, what, ev, strings.Join(Events, ", "))
+		}
+	}
+}
+
+func roleNames() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Clock returns the rule of a deadline kind, or nil.
