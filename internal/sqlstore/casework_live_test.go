@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,166 @@ func TestLocalRules(t *testing.T) {
 			if dl.Kind == "child_seen" && dl.Status != vigil.DeadlineMet {
 				t.Errorf("child_seen after the strategy discussion: %s, want met", dl.Status)
 			}
+		}
+		e.verify(t)
+	})
+}
+
+// decide records a decision now, failing the test on error.
+func (e *env) decide(t *testing.T, actor vigil.Actor, caseID vigil.ID, kind, outcome string) *vigil.Decision {
+	t.Helper()
+	d, err := e.store.RecordDecision(context.Background(), actor, caseID, vigil.NewDecision{Kind: kind, Outcome: outcome, Reason: "Synthetic test: " + kind})
+	if err != nil {
+		t.Fatalf("%s/%s: %v", kind, outcome, err)
+	}
+	return d
+}
+
+// TestLookedAfterWorkflow: a child becomes looked after; reviews fall due
+// 20 working days after, then 3 months after the first review, then every
+// 6 months; when the child stops being looked after the clock stops and
+// reviews are refused.
+func TestLookedAfterWorkflow(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cal := workday.England()
+		cs := e.raise(t, time.Hour)
+		duty := e.user(t, "duty.manager")
+		if _, err := e.store.RecordDecision(ctx, duty, cs.ID, vigil.NewDecision{Kind: vigil.DecideLookedAfterReview, Outcome: "held", Reason: "x"}); vigil.ErrorCode(err) != vigil.EINVALID ||
+			!strings.Contains(vigil.ErrorMessage(err), "looked after first") {
+			t.Errorf("review before the child is looked after: err = %v", err)
+		}
+		start := e.decide(t, duty, cs.ID, vigil.DecideLookedAfterStart, "started")
+		type want struct {
+			instance int
+			due      func(from time.Time) time.Time
+		}
+		steps := []want{
+			{1, func(from time.Time) time.Time { return cal.AddWorkingDays(from, 20) }},
+			{2, func(from time.Time) time.Time { return cal.AddMonths(from, 3) }},
+			{3, func(from time.Time) time.Time { return cal.AddMonths(from, 6) }},
+			{4, func(from time.Time) time.Time { return cal.AddMonths(from, 6) }}, // every 6 months from then on
+		}
+		from := start.At
+		for i, w := range steps {
+			d := e.detail(t, cs.ID)
+			if !d.LookedAfter {
+				t.Fatal("the case does not say the child is looked after")
+			}
+			dl := openKinds(d)["looked_after_review"]
+			if dl == nil || dl.Instance != w.instance || !dl.Due.Equal(w.due(from).UTC().Truncate(time.Microsecond)) {
+				t.Fatalf("review %d: deadline %+v, want instance %d due %v", i+1, dl, w.instance, w.due(from))
+			}
+			if i < len(steps)-1 {
+				from = e.decide(t, duty, cs.ID, vigil.DecideLookedAfterReview, "held").At
+			}
+		}
+		e.decide(t, duty, cs.ID, vigil.DecideLookedAfterEnd, "ended")
+		d := e.detail(t, cs.ID)
+		if d.LookedAfter || openKinds(d)["looked_after_review"] != nil {
+			t.Errorf("after the end: looked after %v, open review %+v", d.LookedAfter, openKinds(d)["looked_after_review"])
+		}
+		met, cancelled := 0, 0
+		for _, dl := range d.Deadlines {
+			if dl.Kind == "looked_after_review" {
+				switch dl.Status {
+				case vigil.DeadlineMet:
+					met++
+				case vigil.DeadlineCancelled:
+					cancelled++
+				}
+			}
+		}
+		if met != 3 || cancelled != 1 {
+			t.Errorf("review deadlines: %d met, %d cancelled; want 3 and 1", met, cancelled)
+		}
+		if _, err := e.store.RecordDecision(ctx, duty, cs.ID, vigil.NewDecision{Kind: vigil.DecideLookedAfterReview, Outcome: "held", Reason: "x"}); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("review after the child stopped being looked after: err = %v", err)
+		}
+		e.verify(t)
+	})
+}
+
+// TestCoreGroup: a child protection plan starts the first core group
+// clock, 10 working days after the conference; holding the meeting meets
+// it, and it does not recur.
+func TestCoreGroup(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cal := workday.England()
+		cs := e.raise(t, time.Hour)
+		duty := e.user(t, "duty.manager")
+		if _, err := e.store.RecordDecision(ctx, duty, cs.ID, vigil.NewDecision{Kind: vigil.DecideCoreGroup, Outcome: "held", Reason: "x"}); vigil.ErrorCode(err) != vigil.EINVALID ||
+			!strings.Contains(vigil.ErrorMessage(err), "initial conference first") {
+			t.Errorf("core group before a plan: err = %v", err)
+		}
+		e.decide(t, duty, cs.ID, vigil.DecideReferral, "section47")
+		e.decide(t, duty, cs.ID, vigil.DecideStrategy, "section47")
+		e.decide(t, duty, cs.ID, vigil.DecideSection47, "conference")
+		conf := e.decide(t, duty, cs.ID, vigil.DecideConference, "protection_plan")
+		cg := openKinds(e.detail(t, cs.ID))["core_group"]
+		if want := cal.AddWorkingDays(conf.At, 10).UTC().Truncate(time.Microsecond); cg == nil || !cg.Due.Equal(want) {
+			t.Fatalf("core group deadline = %+v, want due %v", cg, want)
+		}
+		e.decide(t, duty, cs.ID, vigil.DecideCoreGroup, "held")
+		d := e.detail(t, cs.ID)
+		if openKinds(d)["core_group"] != nil {
+			t.Error("a core group clock is still open after the meeting")
+		}
+		for _, dl := range d.Deadlines {
+			if dl.ID == cg.ID && (dl.Status != vigil.DeadlineMet || dl.Late()) {
+				t.Errorf("core group deadline after the meeting: %+v, want met on time", dl)
+			}
+		}
+		if d.Stage != vigil.StageProtectionPlan {
+			t.Errorf("stage after the core group = %s", d.Stage)
+		}
+		e.verify(t)
+	})
+}
+
+// TestClosureApproval: closing needs a manager of the case's agency other
+// than the person who asked; a refusal returns the case to where it was.
+func TestClosureApproval(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cs := e.raise(t, time.Hour)
+		duty := e.user(t, "duty.manager")
+		e.decide(t, duty, cs.ID, vigil.DecideReferral, "no_further_action")
+		if _, err := e.store.RecordDecision(ctx, duty, cs.ID, vigil.NewDecision{Kind: vigil.DecideCloseApproval, Outcome: "approved", Reason: "x"}); vigil.ErrorCode(err) != vigil.EINVALID ||
+			!strings.Contains(vigil.ErrorMessage(err), "closure must be requested first") {
+			t.Errorf("approval before a request: err = %v", err)
+		}
+		e.decide(t, duty, cs.ID, vigil.DecideCloseRequest, "requested")
+		for _, r := range []struct {
+			name  string
+			actor vigil.Actor
+			code  string
+		}{
+			{"the requester approving their own closure", duty, vigil.EFORBIDDEN},
+			{"a social worker of the team", e.user(t, "social.worker2"), vigil.EFORBIDDEN},
+			{"an inspector", e.user(t, "investigator"), vigil.EFORBIDDEN},
+			{"a police officer outside the case", e.user(t, "police.officer"), vigil.ENOTFOUND},
+		} {
+			t.Run(r.name, func(t *testing.T) {
+				if _, err := e.store.RecordDecision(ctx, r.actor, cs.ID, vigil.NewDecision{Kind: vigil.DecideCloseApproval, Outcome: "approved", Reason: "Closing"}); vigil.ErrorCode(err) != r.code {
+					t.Errorf("err = %v, want %s", err, r.code)
+				}
+			})
+		}
+		if d := e.detail(t, cs.ID); d.Status != vigil.CaseOpen || d.Stage != vigil.StageClosing {
+			t.Fatalf("after the refused approvals: %s at %s", d.Status, d.Stage)
+		}
+		tm := e.user(t, "team.manager")
+		e.decide(t, tm, cs.ID, vigil.DecideCloseApproval, "rejected")
+		if d := e.detail(t, cs.ID); d.Status != vigil.CaseOpen || d.Stage != vigil.StageNoFurtherAction {
+			t.Fatalf("after a rejected closure: %s at %s, want open at no further action", d.Status, d.Stage)
+		}
+		e.decide(t, duty, cs.ID, vigil.DecideCloseRequest, "requested")
+		e.decide(t, tm, cs.ID, vigil.DecideCloseApproval, "approved")
+		d := e.detail(t, cs.ID)
+		if d.Status != vigil.CaseClosed || len(openKinds(d)) != 0 {
+			t.Errorf("after approval: %s with open deadlines %v", d.Status, openKinds(d))
 		}
 		e.verify(t)
 	})
