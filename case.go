@@ -155,13 +155,29 @@ type CaseFilter struct {
 	OwnerID ID
 	TeamID  ID
 	Status  CaseStatus
-	Limit   int
+	// Limit is how many cases at most (MaxCaseList when 0 or more);
+	// Offset skips that many of the order, to page through a long list.
+	Limit  int
+	Offset int
 	// ByDeadline sorts by the next open deadline, overdue first, as work
 	// lists do; otherwise cases come oldest first.
 	ByDeadline bool
 	// Purpose says why the list is read ("my work", "api"): seeing a case
 	// in a list is reading it, and is logged with this purpose.
 	Purpose string
+}
+
+// MaxCaseList is the most cases one list returns; longer lists are paged
+// (CasePage), never cut short silently.
+const MaxCaseList = 1000
+
+// CasePage is one page of a list of cases.
+type CasePage struct {
+	Cases []*Case
+	// More says that cases follow this page; NextOffset is the Offset of
+	// the next page.
+	More       bool
+	NextOffset int
 }
 
 // CaseService raises concerns and reads cases. Every method checks the
@@ -179,8 +195,12 @@ type CaseService interface {
 	// that case ids cannot be probed).
 	FindCase(ctx context.Context, actor Actor, id ID, purpose string) (*CaseDetail, error)
 
-	// Cases lists cases matching f that the actor may see, oldest first.
+	// Cases lists cases matching f that the actor may see, oldest first:
+	// the first page of CasePage.
 	Cases(ctx context.Context, actor Actor, f CaseFilter) ([]*Case, error)
+	// CasePage lists a page of the cases matching f that the actor may
+	// see, and says whether more follow. Returns EUNAUTHORIZED.
+	CasePage(ctx context.Context, actor Actor, f CaseFilter) (*CasePage, error)
 }
 
 // CaseworkService records the steps of casework. Every method checks the

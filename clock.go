@@ -365,6 +365,9 @@ const (
 	DeadlineOpen      DeadlineStatus = "open"
 	DeadlineMet       DeadlineStatus = "met"
 	DeadlineCancelled DeadlineStatus = "cancelled"
+	// DeadlineOverdue is never stored: it is how AsOf reports an open
+	// deadline past its due time to readers such as the API.
+	DeadlineOverdue DeadlineStatus = "overdue"
 )
 
 // Deadline is one running or finished statutory clock of a case.
@@ -386,6 +389,17 @@ type Deadline struct {
 // Overdue reports whether d is open past its due time at now.
 func (d *Deadline) Overdue(now time.Time) bool {
 	return d.Status == DeadlineOpen && now.After(d.Due)
+}
+
+// AsOf returns a copy of d as a reader sees it at now: an open deadline
+// past its due time has the status overdue. The stored status stays open,
+// which is what the clocks and the sweeper work from.
+func (d *Deadline) AsOf(now time.Time) *Deadline {
+	c := *d
+	if d.Overdue(now) {
+		c.Status = DeadlineOverdue
+	}
+	return &c
 }
 
 // Late reports whether d was met after it was due.

@@ -233,3 +233,93 @@ func TestClosureApproval(t *testing.T) {
 		e.verify(t)
 	})
 }
+
+// TestBankHolidayWeekend records, through the store, a concern received on
+// the Friday afternoon before a bank holiday Monday: its decision, due
+// within one working day, falls due at the end of the Tuesday.
+func TestBankHolidayWeekend(t *testing.T) {
+	// The latest bank holiday Monday whose Friday is within the year a
+	// concern may be backdated.
+	now := vigil.Now()
+	var friday time.Time
+	for y := now.Year(); y >= now.Year()-1 && friday.IsZero(); y-- {
+		hs := workday.England().Holidays(y)
+		for i := len(hs) - 1; i >= 0; i-- {
+			d := hs[i].Date
+			f := time.Date(d.Year(), d.Month(), d.Day()-3, 14, 0, 0, 0, vigil.London)
+			if d.Weekday() == time.Monday && f.Before(now.Add(-time.Hour)) && f.After(now.AddDate(-1, 0, 1)) {
+				friday = f
+				break
+			}
+		}
+	}
+	if friday.IsZero() {
+		t.Fatal("no bank holiday Monday in the past year")
+	}
+	tuesday := time.Date(friday.Year(), friday.Month(), friday.Day()+4, 23, 59, 59, 999999000, vigil.London)
+	engines(t, func(t *testing.T, e *env) {
+		age := 14
+		_, cs, err := e.store.RaiseConcern(context.Background(), e.user(t, "school.dsl"), vigil.NewConcern{ReceivedAt: friday,
+			Child: vigil.Child{Name: "Holiday Child", Age: &age}, WhatHappened: "Phoned in on Friday afternoon: seen with older men at a takeaway."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dl := openKinds(e.detail(t, cs.ID))["decision"]
+		if dl == nil || !dl.Due.Equal(tuesday) {
+			t.Fatalf("received %s: decision deadline %+v, want due at the end of %s", friday.Format("Mon 2 Jan 2006 15:04"), dl, tuesday.Format("Mon 2 Jan 2006"))
+		}
+		if !cs.ReceivedAt.Equal(friday) {
+			t.Errorf("received at %v, want %v", cs.ReceivedAt, friday)
+		}
+	})
+}
+
+// TestCasePages: a list read a page at a time gives every case once, in
+// the same order as the whole list, and says when more follow.
+func TestCasePages(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		duty := e.user(t, "duty.manager")
+		f := vigil.CaseFilter{OwnerID: duty.ID, ByDeadline: true}
+		all, err := e.store.CasePage(ctx, duty, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Cases) < 3 || all.More {
+			t.Fatalf("the whole list: %d cases, more %v", len(all.Cases), all.More)
+		}
+		var paged []vigil.ID
+		f.Limit = 2
+		for {
+			p, err := e.store.CasePage(ctx, duty, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range p.Cases {
+				paged = append(paged, c.ID)
+			}
+			if !p.More {
+				break
+			}
+			if p.NextOffset != f.Offset+2 {
+				t.Fatalf("next offset %d after offset %d", p.NextOffset, f.Offset)
+			}
+			f.Offset = p.NextOffset
+		}
+		var want []vigil.ID
+		for _, c := range all.Cases {
+			want = append(want, c.ID)
+		}
+		if strings.Join(idStrings(want), ",") != strings.Join(idStrings(paged), ",") {
+			t.Errorf("paged %v, want %v", paged, want)
+		}
+	})
+}
+
+func idStrings(ids []vigil.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
