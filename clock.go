@@ -204,12 +204,20 @@ type Rules struct {
 	Clocks  []ClockRule    `json:"clocks"`
 	Missing MissingPattern `json:"missing_pattern"`
 	Ladder  []LadderStep   `json:"escalation_ladder"`
+	// TransferAnswer is how long an offer of a case may wait for its
+	// answer before it is escalated to a manager: a case offered to
+	// someone who never answers would otherwise wait with nobody chasing.
+	TransferAnswer Period `json:"transfer_answer"`
 }
+
+// DefaultTransferAnswer is a local default: two working days to answer
+// an offer of a case.
+var DefaultTransferAnswer = Period{WorkingDays: 2}
 
 // DefaultRules returns the national defaults.
 func DefaultRules() *Rules {
 	return &Rules{Clocks: append([]ClockRule(nil), DefaultClockRules...), Missing: DefaultMissingPattern,
-		Ladder: append([]LadderStep(nil), DefaultLadder...)}
+		Ladder: append([]LadderStep(nil), DefaultLadder...), TransferAnswer: DefaultTransferAnswer}
 }
 
 // ParseRules reads a local rules file (JSON) over the defaults: a clock
@@ -240,6 +248,9 @@ func ParseRules(b []byte) (*Rules, error) {
 	if len(local.Ladder) > 0 {
 		r.Ladder = local.Ladder
 	}
+	if local.TransferAnswer != (Period{}) {
+		r.TransferAnswer = local.TransferAnswer
+	}
 	return r, r.Validate()
 }
 
@@ -268,6 +279,9 @@ func (r *Rules) Validate() error {
 		checkEvents(&v, field, c.Kind, "met_by", c.MetBy)
 		checkEvents(&v, field, c.Kind, "stop_on", c.StopOn)
 		seen[c.Kind] = true
+	}
+	if !r.TransferAnswer.valid() {
+		v.Add("transfer_answer", "The time to answer an offer of a case sets exactly one of working_days, months or hours, positive")
 	}
 	if r.Missing.Count < 1 || r.Missing.Days < 1 {
 		v.Add("missing_pattern", "The missing pattern needs a count and a number of days, both positive")

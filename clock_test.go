@@ -125,6 +125,7 @@ func TestParseRules(t *testing.T) {
 		{"unknown stop_on event", `{"clocks": [{"kind": "x", "label": "X", ` + ok + `, "stop_on": ["case.closd"], "schedule": [{"hours": 1}]}]}`, `"case.closd"`},
 		{"unknown ladder role", `{"escalation_ladder": [{"name": "Owner", "role": "owner", "respond": {"working_days": 1}},
 			{"name": "Head", "role": "head_of_service", "respond": {"working_days": 2}}, {"name": "Panel", "role": "oversight"}]}`, `"head_of_service"`},
+		{"transfer answer in two units", `{"transfer_answer": {"hours": 4, "working_days": 1}}`, "answer an offer"},
 		{"ladder not ending at oversight", `{"escalation_ladder": [{"name": "Owner", "role": "owner", "respond": {"working_days": 1}},
 			{"name": "Director", "role": "director"}]}`, "must end at independent oversight"},
 	} {

@@ -41,8 +41,9 @@ const (
 
 // Escalation kinds: what went wrong.
 const (
-	EscalationDeadlineMissed  = "deadline_missed"
-	EscalationTransferRefused = "transfer_refused"
+	EscalationDeadlineMissed     = "deadline_missed"
+	EscalationTransferRefused    = "transfer_refused"
+	EscalationTransferUnanswered = "transfer_unanswered" // an offer of a case left without an answer (Rules.TransferAnswer)
 )
 
 // Escalation is a missed deadline or a refused transfer that someone must
@@ -51,6 +52,7 @@ type Escalation struct {
 	ID         ID               `json:"id"`
 	CaseID     ID               `json:"case_id"`
 	DeadlineID ID               `json:"deadline_id,omitempty"`
+	TransferID ID               `json:"transfer_id,omitempty"` // the offer left unanswered, for kind transfer_unanswered
 	Kind       string           `json:"kind"`
 	Level      int              `json:"level"` // 1-based rung of the ladder
 	LevelName  string           `json:"level_name"`
@@ -107,6 +109,7 @@ func OwnerExplains(u *User, e *Escalation, caseOwner ID) bool {
 
 // SweepResult counts what one sweep of deadlines and escalations did.
 type SweepResult struct {
-	Missed  int `json:"missed"`  // deadlines newly escalated
-	Climbed int `json:"climbed"` // escalations moved up a rung
+	Missed     int `json:"missed"`     // deadlines newly escalated
+	Climbed    int `json:"climbed"`    // escalations moved up a rung
+	Unanswered int `json:"unanswered"` // transfer offers newly escalated for want of an answer
 }

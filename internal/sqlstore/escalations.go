@@ -65,7 +65,9 @@ func (s *Store) holder(q querier, c *vigil.Case, level int) (lvl int, holderID v
 
 // raise opens an escalation of case c at the given level, at time now (the
 // sweep's time, so that a late sweep dates escalations as they should be).
-func (s *Store) raise(tx *ledger.Tx, actor string, c *vigil.Case, deadlineID vigil.ID, kind, reason string, level int, now time.Time) error {
+// deadlineID or transferID names what it is about, when it is a deadline
+// or an offer of the case.
+func (s *Store) raise(tx *ledger.Tx, actor string, c *vigil.Case, deadlineID, transferID vigil.ID, kind, reason string, level int, now time.Time) error {
 	lvl, holderID, role, err := s.holder(tx, c, level)
 	if err != nil {
 		return err
@@ -76,9 +78,9 @@ func (s *Store) raise(tx *ledger.Tx, actor string, c *vigil.Case, deadlineID vig
 		respond = micros(step.Respond.After(s.cal, now))
 	}
 	if err := tx.Save("escalation.raised", actor, "escalations",
-		`INSERT INTO escalations (id, version, case_id, deadline_id, kind, level, holder_id, holder_role, reason, raised_at, respond_by, status)
-		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
-		vigil.NewID(), c.ID, null(deadlineID), kind, lvl, null(holderID), role, reason, micros(now), respond); err != nil {
+		`INSERT INTO escalations (id, version, case_id, deadline_id, transfer_id, kind, level, holder_id, holder_role, reason, raised_at, respond_by, status)
+		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+		vigil.NewID(), c.ID, null(deadlineID), null(transferID), kind, lvl, null(holderID), role, reason, micros(now), respond); err != nil {
 		return err
 	}
 	return addEvent(tx, actor, c.ID, "escalation.raised", fmt.Sprintf("Escalated to %s%s: %s", step.Name, s.holderName(tx, holderID), reason))
@@ -97,7 +99,17 @@ func (s *Store) holderName(q querier, id vigil.ID) string {
 
 // resolveFor ends the open escalations of a deadline with a decision.
 func (s *Store) resolveFor(tx *ledger.Tx, actor string, deadlineID vigil.ID, decision string, at time.Time) error {
-	rows, err := tx.Query(`SELECT id FROM escalations WHERE deadline_id = ? AND status = 'open'`, deadlineID)
+	return s.resolveOpen(tx, actor, `SELECT id FROM escalations WHERE deadline_id = ? AND status = 'open'`, deadlineID, decision, at)
+}
+
+// resolveForTransfer ends the open escalations of an offer with a decision.
+func (s *Store) resolveForTransfer(tx *ledger.Tx, actor string, transferID vigil.ID, decision string, at time.Time) error {
+	return s.resolveOpen(tx, actor, `SELECT id FROM escalations WHERE transfer_id = ? AND status = 'open'`, transferID, decision, at)
+}
+
+// resolveOpen ends the open escalations query selects (by arg) with a decision.
+func (s *Store) resolveOpen(tx *ledger.Tx, actor, query string, arg vigil.ID, decision string, at time.Time) error {
+	rows, err := tx.Query(query, arg)
 	if err != nil {
 		return err
 	}
@@ -149,7 +161,12 @@ func (s *Store) Sweep(ctx context.Context, now time.Time) (vigil.SweepResult, er
 			break
 		}
 	}
-	err := s.sweepActions(ctx, now, &res) // action plans' deadlines (oversight_sweep.go)
+	n, err := s.sweepUnanswered(ctx, now) // offers of cases left unanswered (transfers_sweep.go)
+	res.Unanswered += n
+	if err != nil {
+		return res, err
+	}
+	err = s.sweepActions(ctx, now, &res) // action plans' deadlines (oversight_sweep.go)
 	return res, err
 }
 
@@ -188,7 +205,7 @@ func (s *Store) sweepMissed(ctx context.Context, now time.Time) (int, error) {
 				return err
 			}
 			reason := fmt.Sprintf("Deadline missed: %s was due by %s", d.Label, when(d.Due))
-			if err := s.raise(tx, string(vigil.ActorSystem), c, d.ID, vigil.EscalationDeadlineMissed, reason, 1, now); err != nil {
+			if err := s.raise(tx, string(vigil.ActorSystem), c, d.ID, "", vigil.EscalationDeadlineMissed, reason, 1, now); err != nil {
 				return err
 			}
 			n++
@@ -222,6 +239,19 @@ func (s *Store) climb(ctx context.Context, now time.Time) (int, error) {
 			c, err := scanCase(tx.QueryRow(`SELECT `+caseColumns+` FROM cases c WHERE c.id = ?`, e.CaseID))
 			if err != nil {
 				return err
+			}
+			// An offer answered or withdrawn since needs nobody to chase it.
+			if e.TransferID != "" {
+				var status string
+				if err := tx.QueryRow(`SELECT status FROM transfers WHERE id = ?`, e.TransferID).Scan(&status); err != nil {
+					return err
+				}
+				if status != string(vigil.TransferOffered) {
+					if err := s.resolveForTransfer(tx, string(vigil.ActorSystem), e.TransferID, "Resolved: the offer was "+status, now); err != nil {
+						return err
+					}
+					continue
+				}
 			}
 			// Work that is no longer needed does not climb to oversight.
 			if e.DeadlineID != "" {
@@ -278,21 +308,21 @@ func scanIDs(rows *sql.Rows) ([]vigil.ID, error) {
 	return ids, rows.Err()
 }
 
-const escalationColumns = `e.id, e.case_id, e.deadline_id, e.kind, e.level, e.holder_id, e.holder_role, e.reason, e.raised_at,
+const escalationColumns = `e.id, e.case_id, e.deadline_id, e.transfer_id, e.kind, e.level, e.holder_id, e.holder_role, e.reason, e.raised_at,
 	e.respond_by, e.status, e.decision, e.resolved_by, e.resolved_at, e.explanation, e.explained_by, e.explained_at`
 
 func scanEscalation(r scanner, ladder []vigil.LadderStep, extra ...any) (*vigil.Escalation, error) {
 	var e vigil.Escalation
-	var deadline, holder, decision, by, explanation, explainedBy sql.NullString
+	var deadline, transfer, holder, decision, by, explanation, explainedBy sql.NullString
 	var raised int64
 	var respond, resolved, explained sql.NullInt64
-	dest := []any{&e.ID, &e.CaseID, &deadline, &e.Kind, &e.Level, &holder, &e.HolderRole, &e.Reason, &raised, &respond, &e.Status, &decision, &by, &resolved,
+	dest := []any{&e.ID, &e.CaseID, &deadline, &transfer, &e.Kind, &e.Level, &holder, &e.HolderRole, &e.Reason, &raised, &respond, &e.Status, &decision, &by, &resolved,
 		&explanation, &explainedBy, &explained}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	e.DeadlineID, e.HolderID, e.Decision, e.ResolvedBy = vigil.ID(deadline.String), vigil.ID(holder.String), decision.String, vigil.ID(by.String)
-	e.Explanation, e.ExplainedBy = explanation.String, vigil.ID(explainedBy.String)
+	e.Explanation, e.ExplainedBy, e.TransferID = explanation.String, vigil.ID(explainedBy.String), vigil.ID(transfer.String)
 	if explained.Valid {
 		t := fromMicros(explained.Int64)
 		e.ExplainedAt = &t

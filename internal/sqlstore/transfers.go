@@ -113,7 +113,10 @@ func (s *Store) AnswerTransfer(ctx context.Context, actor vigil.Actor, transferI
 			}
 			// A refused case is still owned by its owner; the refusal goes
 			// to a manager, so "someone else's job" cannot end the matter.
-			return s.raise(tx, who, c, "", vigil.EscalationTransferRefused, "Transfer refused: "+reason, 2, now)
+			if err := s.resolveForTransfer(tx, who, transferID, "Resolved: the offer was refused (the refusal is escalated)", now); err != nil {
+				return err
+			}
+			return s.raise(tx, who, c, "", "", vigil.EscalationTransferRefused, "Transfer refused: "+reason, 2, now)
 		}
 		if !vigil.CanHoldCases(actor.User) {
 			return forbidden("You cannot hold cases at the moment.")
@@ -127,6 +130,9 @@ func (s *Store) AnswerTransfer(ctx context.Context, actor vigil.Actor, transferI
 		if err := tx.Save("transfer.accepted", who, "transfers",
 			`UPDATE transfers SET status = 'accepted', answered_at = ?, answer = ?, version = version + 1 WHERE id = ?`,
 			micros(now), null(reason), transferID); err != nil {
+			return err
+		}
+		if err := s.resolveForTransfer(tx, who, transferID, "Resolved: the offer was accepted", now); err != nil {
 			return err
 		}
 		return s.reassign(tx, who, c, actor.User, fmt.Sprintf("Transfer accepted: %s now owns the case", actor.User.Name))
@@ -178,6 +184,9 @@ func (s *Store) withdraw(tx *ledger.Tx, who string, transferID, caseID, toID vig
 	if err := tx.Save("transfer.withdrawn", who, "transfers",
 		`UPDATE transfers SET status = 'withdrawn', answered_at = ?, answer = ?, withdrawn_by = ?, version = version + 1 WHERE id = ? AND status = 'offered'`,
 		micros(tx.Now()), reason, who, transferID); err != nil {
+		return err
+	}
+	if err := s.resolveForTransfer(tx, who, transferID, "Resolved: the offer was withdrawn", tx.Now()); err != nil {
 		return err
 	}
 	return addEvent(tx, who, caseID, "transfer.withdrawn", fmt.Sprintf("Transfer offer to %s withdrawn: %s", strings.TrimPrefix(s.holderName(tx, toID), " "), reason))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/workday"
 )
 
 // transferOf returns the transfer id of a case's detail.
@@ -132,6 +133,63 @@ func TestTransferConflictOfInterest(t *testing.T) {
 		}
 		if err := e.store.AnswerTransfer(ctx, sw2, tr.ID, false, "Conflict of interest declared"); err != nil {
 			t.Errorf("refusing: %v", err)
+		}
+		e.verify(t)
+	})
+}
+
+// TestUnansweredTransferEscalates: an offer left without an answer for
+// longer than the rules allow is escalated once to a manager, and the
+// escalation ends when the offer is answered.
+func TestUnansweredTransferEscalates(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cs := e.raise(t, time.Hour)
+		duty, sw := e.user(t, "duty.manager"), e.user(t, "social.worker")
+		tr, err := e.store.OfferTransfer(ctx, duty, cs.ID, sw.ID, "Allocated for assessment")
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := workday.England().AddWorkingDays(tr.OfferedAt, e.store.Rules().TransferAnswer.WorkingDays)
+		if res, err := e.store.Sweep(ctx, due.Add(-time.Minute)); err != nil || res.Unanswered != 0 {
+			t.Fatalf("sweep before the offer's time is up: %+v, %v", res, err)
+		}
+		if res, err := e.store.Sweep(ctx, due.Add(time.Minute)); err != nil || res.Unanswered != 1 {
+			t.Fatalf("sweep after the offer's time is up: %+v, %v", res, err)
+		}
+		if res, _ := e.store.Sweep(ctx, due.Add(2*time.Minute)); res.Unanswered != 0 {
+			t.Errorf("a second sweep escalated the offer again: %+v", res)
+		}
+		// The sweep also escalates the case's missed decision; find the offer's.
+		unanswered := func(d *vigil.CaseDetail) *vigil.Escalation {
+			var out *vigil.Escalation
+			for _, esc := range d.Escalations {
+				if esc.Kind == vigil.EscalationTransferUnanswered {
+					if out != nil {
+						t.Fatal("the offer was escalated twice")
+					}
+					out = esc
+				}
+			}
+			if out == nil {
+				t.Fatal("the unanswered offer was not escalated")
+			}
+			return out
+		}
+		d := e.detail(t, cs.ID)
+		esc := unanswered(d)
+		if esc.Kind != vigil.EscalationTransferUnanswered || esc.TransferID != tr.ID || esc.Level != 2 || esc.Status != vigil.EscalationOpen ||
+			!strings.Contains(esc.Reason, "not answered within 2 working days") {
+			t.Errorf("escalation = %+v", esc)
+		}
+		if d.OwnerID != duty.ID {
+			t.Errorf("owner while the offer waits = %s", d.OwnerID)
+		}
+		if err := e.store.AnswerTransfer(ctx, sw, tr.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := unanswered(e.detail(t, cs.ID)); got.Status != vigil.EscalationResolved || !strings.Contains(got.Decision, "accepted") {
+			t.Errorf("escalation after the offer was accepted = %+v", got)
 		}
 		e.verify(t)
 	})
