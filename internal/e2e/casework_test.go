@@ -458,3 +458,43 @@ func TestMissingEpisodeWithoutJavaScript(t *testing.T) {
 	checkAccessibility(t, checked, "case page with a missing episode")
 	verifyLog(t, a)
 }
+
+// TestWithdrawTransfer withdraws an offer of a case from the case page:
+// refused without a reason, then recorded, the case staying with its owner.
+func TestWithdrawTransfer(t *testing.T) {
+	a := startApp(t)
+	cs := raiseByPhone(t, a, "Mia Withdrawal-Test", time.Hour)
+	sw := a.town.Login("social.worker").User
+	if _, err := a.store.OfferTransfer(context.Background(), vigil.UserActor(a.town.Login("duty.manager").User), cs.ID, sw.ID, "Allocated for assessment"); err != nil {
+		t.Fatal(err)
+	}
+	casePath := "/cases/" + string(cs.ID)
+	ctx := tab(t, newBrowser(t))
+	signIn(t, ctx, a, "duty.manager")
+	do(t, ctx, "withdraw without a reason",
+		chromedp.Navigate(a.url+casePath),
+		chromedp.WaitVisible(chromedp.CSS("#transfers")),
+		chromedp.Click(chromedp.CSS("#withdraw-form summary")),
+		chromedp.Click(chromedp.CSS("#withdraw-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
+	if s := text(t, ctx, ".govuk-error-summary"); !strings.Contains(s, "why the offer is withdrawn") {
+		t.Errorf("error summary = %q", s)
+	}
+	checkAccessibility(t, ctx, "withdraw a transfer with errors")
+	do(t, ctx, "withdraw the offer",
+		chromedp.SendKeys(chromedp.CSS("#withdraw-reason"), "Sarah is on leave; allocating within the front door"),
+		chromedp.Click(chromedp.CSS("#withdraw-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#notice")))
+	rows := tableRows(t, ctx, "#transfers")
+	if len(rows) != 1 || !strings.Contains(rows[0][4], "Withdrawn") || !strings.Contains(rows[0][4], "on leave") {
+		t.Errorf("transfers after the withdrawal = %q", rows)
+	}
+	if owner := text(t, ctx, "#owner"); !strings.Contains(owner, a.town.Login("duty.manager").User.Name) {
+		t.Errorf("owner after the withdrawal = %q", owner)
+	}
+	if exists(t, ctx, "#withdraw-form") {
+		t.Error("the withdrawal form is still offered")
+	}
+	checkAccessibility(t, ctx, "case page after a withdrawal")
+	verifyLog(t, a)
+}
