@@ -186,6 +186,15 @@ func CanApproveClosure(u *User, c *Case, requestedBy ID) bool {
 // CanHoldCases reports whether u may own cases.
 func CanHoldCases(u *User) bool { return Can(u, ActCaseHold, Target{}) }
 
+// CanTakeCase reports whether u may become the owner of the case of t:
+// they hold cases, and no conflict of interest of theirs (t.Conflict) is
+// recorded against it. A case transferred to someone is a case they
+// would then open every day, so the conflict that closes it to them
+// closes it to a transfer too.
+func CanTakeCase(u *User, t Target) bool {
+	return t.Case != nil && Can(u, ActCaseHold, t)
+}
+
 // CanTransfer reports whether u may offer case c to a new owner: its
 // owner, or someone whose transfer grant reaches it.
 func CanTransfer(u *User, c *Case) bool {

@@ -98,10 +98,14 @@ type MissingEpisode struct {
 type TransferStatus string
 
 // Transfer statuses: a transfer is offered and accepted, never dropped.
+// An offer may be withdrawn, with a reason, by whoever may transfer the
+// case; an offer to someone who is suspended or leaves is withdrawn at once.
+// The case keeps its owner throughout.
 const (
-	TransferOffered  TransferStatus = "offered"
-	TransferAccepted TransferStatus = "accepted"
-	TransferRefused  TransferStatus = "refused"
+	TransferOffered   TransferStatus = "offered"
+	TransferAccepted  TransferStatus = "accepted"
+	TransferRefused   TransferStatus = "refused"
+	TransferWithdrawn TransferStatus = "withdrawn"
 )
 
 // Transfer is an offer of a case to a new owner. The case keeps its owner
@@ -115,7 +119,9 @@ type Transfer struct {
 	Status     TransferStatus `json:"status"`
 	OfferedAt  time.Time      `json:"offered_at"`
 	AnsweredAt *time.Time     `json:"answered_at,omitempty"`
-	Answer     string         `json:"answer,omitempty"`
+	// Answer is the reason for a refusal or a withdrawal, or a note with an acceptance.
+	Answer      string `json:"answer,omitempty"`
+	WithdrawnBy ID     `json:"withdrawn_by,omitempty"` // who withdrew the offer; Vigil itself when its target was suspended or left
 }
 
 // AgencyReferral sends a case to another agency for action, with an
@@ -149,13 +155,29 @@ type CaseFilter struct {
 	OwnerID ID
 	TeamID  ID
 	Status  CaseStatus
-	Limit   int
+	// Limit is how many cases at most (MaxCaseList when 0 or more);
+	// Offset skips that many of the order, to page through a long list.
+	Limit  int
+	Offset int
 	// ByDeadline sorts by the next open deadline, overdue first, as work
 	// lists do; otherwise cases come oldest first.
 	ByDeadline bool
 	// Purpose says why the list is read ("my work", "api"): seeing a case
 	// in a list is reading it, and is logged with this purpose.
 	Purpose string
+}
+
+// MaxCaseList is the most cases one list returns; longer lists are paged
+// (CasePage), never cut short silently.
+const MaxCaseList = 1000
+
+// CasePage is one page of a list of cases.
+type CasePage struct {
+	Cases []*Case
+	// More says that cases follow this page; NextOffset is the Offset of
+	// the next page.
+	More       bool
+	NextOffset int
 }
 
 // CaseService raises concerns and reads cases. Every method checks the
@@ -173,8 +195,12 @@ type CaseService interface {
 	// that case ids cannot be probed).
 	FindCase(ctx context.Context, actor Actor, id ID, purpose string) (*CaseDetail, error)
 
-	// Cases lists cases matching f that the actor may see, oldest first.
+	// Cases lists cases matching f that the actor may see, oldest first:
+	// the first page of CasePage.
 	Cases(ctx context.Context, actor Actor, f CaseFilter) ([]*Case, error)
+	// CasePage lists a page of the cases matching f that the actor may
+	// see, and says whether more follow. Returns EUNAUTHORIZED.
+	CasePage(ctx context.Context, actor Actor, f CaseFilter) (*CasePage, error)
 }
 
 // CaseworkService records the steps of casework. Every method checks the
@@ -190,8 +216,14 @@ type CaseworkService interface {
 	// casework. Returns EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT.
 	OfferTransfer(ctx context.Context, actor Actor, caseID, to ID, reason string) (*Transfer, error)
 	// AnswerTransfer accepts or refuses an offer; a refusal needs a reason
-	// and escalates. Only the person offered may answer.
+	// and escalates. Only the person offered may answer, and they may
+	// accept only a case they could work on (no conflict of interest).
 	AnswerTransfer(ctx context.Context, actor Actor, transferID ID, accept bool, reason string) error
+	// WithdrawTransfer withdraws an offer not yet answered, with a reason;
+	// the case keeps its owner. Whoever may transfer the case (its owner,
+	// or a manager whose grant reaches it, CanTransfer) may withdraw it.
+	// Returns EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT.
+	WithdrawTransfer(ctx context.Context, actor Actor, transferID ID, reason string) error
 	// RecordMissing records that a child went missing; the third episode
 	// within the missing pattern's days starts a strategy discussion clock.
 	RecordMissing(ctx context.Context, actor Actor, caseID ID, from time.Time, details string) (*MissingEpisode, error)
@@ -209,7 +241,11 @@ type CaseworkService interface {
 	// information with an agency, with its reason.
 	RecordShareDecision(ctx context.Context, actor Actor, caseID, withAgency ID, share bool, reason string) error
 	// ResolveEscalation ends an escalation with a recorded decision;
-	// extendTo, when set, gives the deadline a new due time.
+	// extendTo, when set, gives the deadline a new due time. The case
+	// owner's answer to an escalation of their own missed deadline is
+	// recorded as their explanation and does not end it (OwnerExplains);
+	// nor may they extend the deadline. Returns EINVALID, ENOTFOUND,
+	// EFORBIDDEN, ECONFLICT.
 	ResolveEscalation(ctx context.Context, actor Actor, escalationID ID, decision string, extendTo *time.Time) error
 	// Escalations lists open escalations the actor holds or may answer.
 	Escalations(ctx context.Context, actor Actor) ([]*EscalationItem, error)
@@ -238,4 +274,7 @@ type EscalationItem struct {
 	// open the case (a scrutiny panel member answers escalations without
 	// seeing case records), and the list was logged as a read of it.
 	Identified bool `json:"identified"`
+	// CaseOwnerID tells a page whether the viewer's answer would only be
+	// an explanation (OwnerExplains); the API does not publish it.
+	CaseOwnerID ID `json:"-"`
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -116,6 +117,15 @@ const (
 	EvCaseClosed           = "case.closed"
 )
 
+// Events lists every event that starts, meets or stops clocks: the
+// workflow's steps, missing episodes and referrals produce them, and a
+// local rule can only use these (an event nothing produces would leave a
+// clock that never starts or is never met).
+var Events = []string{EvReferralReceived, EvReferralDecided, EvAssessmentStarted, EvAssessmentCompleted, EvStrategyNeeded,
+	EvStrategyHeld, EvSection47Started, EvConferenceHeld, EvConferenceNotNeeded, EvPlanStarted, EvCoreGroupHeld, EvReviewHeld,
+	EvPlanEnded, EvLookedAfterStarted, EvLookedAfterReviewed, EvLookedAfterEnded, EvMissingReturned, EvReturnInterviewHeld,
+	EvReferralSent, EvReferralAcknowledged, EvCaseClosed}
+
 // DefaultClockRules are the clocks of Working Together to Safeguard
 // Children 2023 (chapter 2 for assessments, chapter 4 for strategy
 // discussions, section 47 enquiries and conferences), the statutory
@@ -165,17 +175,49 @@ type MissingPattern struct {
 // DefaultMissingPattern is three missing episodes within 30 days.
 var DefaultMissingPattern = MissingPattern{Count: 3, Days: 30}
 
+// Met reports whether the episodes (when each began; added among them)
+// hold Count episodes within Days days in some window that contains
+// added, and how many the fullest such window holds. Episodes are often
+// recorded out of order (a school reports last month's absence today), so
+// every window containing added counts, not only the Days before it. A
+// window is (end - Days, end] for an episode time end at or after added
+// and less than Days after it; the fullest window ends at an episode.
+func (p MissingPattern) Met(episodes []time.Time, added time.Time) (int, bool) {
+	best := 0
+	for _, end := range episodes {
+		if end.Before(added) || !end.Before(added.AddDate(0, 0, p.Days)) {
+			continue
+		}
+		start, n := end.AddDate(0, 0, -p.Days), 0
+		for _, t := range episodes {
+			if t.After(start) && !t.After(end) {
+				n++
+			}
+		}
+		best = max(best, n)
+	}
+	return best, best >= p.Count
+}
+
 // Rules are a deployment's clocks and escalation ladder.
 type Rules struct {
 	Clocks  []ClockRule    `json:"clocks"`
 	Missing MissingPattern `json:"missing_pattern"`
 	Ladder  []LadderStep   `json:"escalation_ladder"`
+	// TransferAnswer is how long an offer of a case may wait for its
+	// answer before it is escalated to a manager: a case offered to
+	// someone who never answers would otherwise wait with nobody chasing.
+	TransferAnswer Period `json:"transfer_answer"`
 }
+
+// DefaultTransferAnswer is a local default: two working days to answer
+// an offer of a case.
+var DefaultTransferAnswer = Period{WorkingDays: 2}
 
 // DefaultRules returns the national defaults.
 func DefaultRules() *Rules {
 	return &Rules{Clocks: append([]ClockRule(nil), DefaultClockRules...), Missing: DefaultMissingPattern,
-		Ladder: append([]LadderStep(nil), DefaultLadder...)}
+		Ladder: append([]LadderStep(nil), DefaultLadder...), TransferAnswer: DefaultTransferAnswer}
 }
 
 // ParseRules reads a local rules file (JSON) over the defaults: a clock
@@ -206,6 +248,9 @@ func ParseRules(b []byte) (*Rules, error) {
 	if len(local.Ladder) > 0 {
 		r.Ladder = local.Ladder
 	}
+	if local.TransferAnswer != (Period{}) {
+		r.TransferAnswer = local.TransferAnswer
+	}
 	return r, r.Validate()
 }
 
@@ -230,7 +275,13 @@ func (r *Rules) Validate() error {
 				v.Add(field, "Clock %q: each period sets exactly one of working_days, months or hours, positive", c.Kind)
 			}
 		}
+		checkEvents(&v, field, c.Kind, "start_on", []string{c.StartOn})
+		checkEvents(&v, field, c.Kind, "met_by", c.MetBy)
+		checkEvents(&v, field, c.Kind, "stop_on", c.StopOn)
 		seen[c.Kind] = true
+	}
+	if !r.TransferAnswer.valid() {
+		v.Add("transfer_answer", "The time to answer an offer of a case sets exactly one of working_days, months or hours, positive")
 	}
 	if r.Missing.Count < 1 || r.Missing.Days < 1 {
 		v.Add("missing_pattern", "The missing pattern needs a count and a number of days, both positive")
@@ -239,11 +290,35 @@ func (r *Rules) Validate() error {
 		v.Add("escalation_ladder", "The escalation ladder needs at least one step")
 	}
 	for i, s := range r.Ladder {
+		field := fmt.Sprintf("escalation_ladder[%d]", i)
 		if s.Name == "" || (s.Respond.WorkingDays == 0 && s.Respond.Hours == 0 && i < len(r.Ladder)-1) {
-			v.Add(fmt.Sprintf("escalation_ladder[%d]", i), "Each step of the ladder but the last needs a name and a response time")
+			v.Add(field, "Each step of the ladder but the last needs a name and a response time")
+		}
+		if s.Role != LadderOwner && s.Role != LadderOversight && !Role(s.Role).Valid() {
+			v.Add(field, "Ladder step %q: %q is not a role Vigil knows; use %q, %q or one of: %s", s.Name, s.Role, LadderOwner, LadderOversight, roleNames())
+		}
+		if i == len(r.Ladder)-1 && s.Role != LadderOversight {
+			v.Add(field, "The escalation ladder must end at independent oversight (role %q), outside the organisation that missed the deadline", LadderOversight)
 		}
 	}
 	return v.Err()
+}
+
+// checkEvents adds to v each of a clock's events that Vigil does not know.
+func checkEvents(v *Validation, field, kind, what string, events []string) {
+	for _, ev := range events {
+		if ev != "" && !contains(Events, ev) {
+			v.Add(field, "Clock %q: %s event %q is not an event Vigil knows; use one of: %s", kind, what, ev, strings.Join(Events, ", "))
+		}
+	}
+}
+
+func roleNames() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Clock returns the rule of a deadline kind, or nil.
@@ -304,6 +379,9 @@ const (
 	DeadlineOpen      DeadlineStatus = "open"
 	DeadlineMet       DeadlineStatus = "met"
 	DeadlineCancelled DeadlineStatus = "cancelled"
+	// DeadlineOverdue is never stored: it is how AsOf reports an open
+	// deadline past its due time to readers such as the API.
+	DeadlineOverdue DeadlineStatus = "overdue"
 )
 
 // Deadline is one running or finished statutory clock of a case.
@@ -325,6 +403,17 @@ type Deadline struct {
 // Overdue reports whether d is open past its due time at now.
 func (d *Deadline) Overdue(now time.Time) bool {
 	return d.Status == DeadlineOpen && now.After(d.Due)
+}
+
+// AsOf returns a copy of d as a reader sees it at now: an open deadline
+// past its due time has the status overdue. The stored status stays open,
+// which is what the clocks and the sweeper work from.
+func (d *Deadline) AsOf(now time.Time) *Deadline {
+	c := *d
+	if d.Overdue(now) {
+		c.Status = DeadlineOverdue
+	}
+	return &c
 }
 
 // Late reports whether d was met after it was due.

@@ -1,6 +1,7 @@
 package vigil_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +99,7 @@ func TestParseRules(t *testing.T) {
 		{"kind": "decision", "label": "Decision on the referral", "start_on": "referral.received", "from_received": true,
 		 "schedule": [{"hours": 12}], "met_by": ["referral.decided"], "source": "Local: 12 hours"},
 		{"kind": "health_check", "label": "Initial health assessment", "start_on": "looked_after.started",
-		 "schedule": [{"working_days": 20}], "met_by": ["health_assessment.done"], "source": "Local"}]}`
+		 "schedule": [{"working_days": 20}], "met_by": ["looked_after.reviewed"], "source": "Local"}]}`
 	r, err := vigil.ParseRules([]byte(local))
 	if err != nil {
 		t.Fatal(err)
@@ -109,16 +110,64 @@ func TestParseRules(t *testing.T) {
 	if r.Clock("health_check") == nil || r.Clock("assessment") == nil {
 		t.Error("a local clock was not added, or a default was lost")
 	}
-	for name, bad := range map[string]string{
-		"unknown field":  `{"clocks": [], "colour": "red"}`,
-		"two units":      `{"clocks": [{"kind": "x", "label": "X", "start_on": "a", "met_by": ["b"], "schedule": [{"hours": 1, "months": 1}]}]}`,
-		"no schedule":    `{"clocks": [{"kind": "x", "label": "X", "start_on": "a", "met_by": ["b"]}]}`,
-		"not json":       `clocks: []`,
-		"nothing starts": `{"clocks": [{"kind": "x", "label": "X", "met_by": ["b"], "schedule": [{"hours": 1}]}]}`,
+	const ok = `"start_on": "referral.received", "met_by": ["referral.decided"]`
+	for _, tc := range []struct {
+		name, rules string
+		says        string // the message names the bad value
+	}{
+		{"unknown field", `{"clocks": [], "colour": "red"}`, "colour"},
+		{"two units", `{"clocks": [{"kind": "x", "label": "X", ` + ok + `, "schedule": [{"hours": 1, "months": 1}]}]}`, "exactly one"},
+		{"no schedule", `{"clocks": [{"kind": "x", "label": "X", ` + ok + `}]}`, "schedule"},
+		{"not json", `clocks: []`, "not valid"},
+		{"nothing starts", `{"clocks": [{"kind": "x", "label": "X", "met_by": ["referral.decided"], "schedule": [{"hours": 1}]}]}`, "starts it"},
+		{"unknown start event", `{"clocks": [{"kind": "x", "label": "X", "start_on": "referal.received", "met_by": ["referral.decided"], "schedule": [{"hours": 1}]}]}`, `"referal.received"`},
+		{"unknown met_by event", `{"clocks": [{"kind": "x", "label": "X", "start_on": "referral.received", "met_by": ["health_assessment.done"], "schedule": [{"hours": 1}]}]}`, `"health_assessment.done"`},
+		{"unknown stop_on event", `{"clocks": [{"kind": "x", "label": "X", ` + ok + `, "stop_on": ["case.closd"], "schedule": [{"hours": 1}]}]}`, `"case.closd"`},
+		{"unknown ladder role", `{"escalation_ladder": [{"name": "Owner", "role": "owner", "respond": {"working_days": 1}},
+			{"name": "Head", "role": "head_of_service", "respond": {"working_days": 2}}, {"name": "Panel", "role": "oversight"}]}`, `"head_of_service"`},
+		{"transfer answer in two units", `{"transfer_answer": {"hours": 4, "working_days": 1}}`, "answer an offer"},
+		{"ladder not ending at oversight", `{"escalation_ladder": [{"name": "Owner", "role": "owner", "respond": {"working_days": 1}},
+			{"name": "Director", "role": "director"}]}`, "must end at independent oversight"},
 	} {
-		if _, err := vigil.ParseRules([]byte(bad)); vigil.ErrorCode(err) != vigil.EINVALID {
-			t.Errorf("%s: err = %v, want invalid", name, err)
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := vigil.ParseRules([]byte(tc.rules))
+			if vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Fatalf("err = %v, want invalid", err)
+			}
+			var all []string
+			for _, f := range vigil.ErrorFields(err) {
+				all = append(all, f.Message)
+			}
+			if msg := vigil.ErrorMessage(err) + " " + strings.Join(all, " "); !strings.Contains(msg, tc.says) {
+				t.Errorf("error %q does not say %q", msg, tc.says)
+			}
+		})
+	}
+	// A ladder of known roles ending at oversight is accepted.
+	if _, err := vigil.ParseRules([]byte(`{"escalation_ladder": [{"name": "Owner", "role": "owner", "respond": {"working_days": 1}},
+		{"name": "Director", "role": "director", "respond": {"working_days": 3}}, {"name": "Panel", "role": "oversight"}]}`)); err != nil {
+		t.Errorf("a short ladder: %v", err)
+	}
+}
+
+// TestEventsKnown: every event the workflow produces, and every event the
+// national clocks use, is in vigil.Events, which local rules are checked against.
+func TestEventsKnown(t *testing.T) {
+	var used []string
+	for _, st := range vigil.Steps {
+		used = append(used, st.Events...)
+	}
+	for _, c := range vigil.DefaultClockRules {
+		used = append(append(append(used, c.StartOn), c.MetBy...), c.StopOn...)
+	}
+	used = append(used, vigil.EvReferralReceived, vigil.EvMissingReturned, vigil.EvReferralSent, vigil.EvReferralAcknowledged)
+	for _, ev := range used {
+		if !slices.Contains(vigil.Events, ev) {
+			t.Errorf("event %q is not in vigil.Events", ev)
 		}
+	}
+	if err := vigil.DefaultRules().Validate(); err != nil {
+		t.Errorf("the national rules do not validate: %v", err)
 	}
 }
 
@@ -205,5 +254,46 @@ func TestAgeAt(t *testing.T) {
 		if got := c.AgeAt(london(at)); got == nil || *got != want {
 			t.Errorf("age at %s = %v, want %d", at, got, want)
 		}
+	}
+}
+
+// TestMissingPatternMet: three episodes within 30 days, whichever order
+// they are recorded in; every window holding the new episode counts.
+func TestMissingPatternMet(t *testing.T) {
+	day := func(d int) time.Time { return london("2026-03-01 18:00").AddDate(0, 0, d) }
+	days := func(ds ...int) []time.Time {
+		var out []time.Time
+		for _, d := range ds {
+			out = append(out, day(d))
+		}
+		return out
+	}
+	p := vigil.DefaultMissingPattern
+	tests := []struct {
+		name     string
+		episodes []time.Time // all recorded, the new one among them
+		added    time.Time
+		want     int
+		met      bool
+	}{
+		{"in order, the third within 30 days", days(0, 10, 20), day(20), 3, true},
+		{"the earliest recorded last", days(0, 10, 20), day(0), 3, true},
+		{"the middle one recorded last", days(0, 10, 20), day(10), 3, true},
+		{"spread over more than 30 days", days(0, 15, 30), day(30), 2, false},
+		{"exactly 30 days apart is outside", days(0, 15, 30), day(0), 2, false},
+		{"later episodes too far after the new one", days(0, 5, 36, 37), day(5), 2, false},
+		{"a window reaching past the new episode", days(0, 5, 33, 34), day(5), 3, true},
+		{"the new episode joins two later ones", days(-40, 1, 20, 29), day(1), 3, true},
+		{"the new episode joins one before and one after", days(-20, 0, 9), day(0), 3, true},
+		{"two episodes", days(0, 1), day(1), 2, false},
+		{"four, the fullest window counts", days(0, 1, 2, 3), day(0), 4, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, met := p.Met(tt.episodes, tt.added)
+			if n != tt.want || met != tt.met {
+				t.Errorf("Met = %d, %v; want %d, %v", n, met, tt.want, tt.met)
+			}
+		})
 	}
 }

@@ -41,8 +41,9 @@ const (
 
 // Escalation kinds: what went wrong.
 const (
-	EscalationDeadlineMissed  = "deadline_missed"
-	EscalationTransferRefused = "transfer_refused"
+	EscalationDeadlineMissed     = "deadline_missed"
+	EscalationTransferRefused    = "transfer_refused"
+	EscalationTransferUnanswered = "transfer_unanswered" // an offer of a case left without an answer (Rules.TransferAnswer)
 )
 
 // Escalation is a missed deadline or a refused transfer that someone must
@@ -51,6 +52,7 @@ type Escalation struct {
 	ID         ID               `json:"id"`
 	CaseID     ID               `json:"case_id"`
 	DeadlineID ID               `json:"deadline_id,omitempty"`
+	TransferID ID               `json:"transfer_id,omitempty"` // the offer left unanswered, for kind transfer_unanswered
 	Kind       string           `json:"kind"`
 	Level      int              `json:"level"` // 1-based rung of the ladder
 	LevelName  string           `json:"level_name"`
@@ -63,6 +65,12 @@ type Escalation struct {
 	Decision   string           `json:"decision,omitempty"`
 	ResolvedBy ID               `json:"resolved_by,omitempty"`
 	ResolvedAt *time.Time       `json:"resolved_at,omitempty"`
+	// Explanation is the case owner's latest answer to an escalation of
+	// their own missed deadline (see OwnerExplains): recorded, shown to
+	// whoever holds the escalation next, but not a decision that ends it.
+	Explanation string     `json:"explanation,omitempty"`
+	ExplainedBy ID         `json:"explained_by,omitempty"`
+	ExplainedAt *time.Time `json:"explained_at,omitempty"`
 }
 
 // CanResolveEscalation reports whether u may answer escalation e: its
@@ -86,8 +94,22 @@ func CanResolveEscalation(u *User, e *Escalation, caseAgency ID, ladder []Ladder
 	return false
 }
 
+// OwnerExplains reports whether u's answer to escalation e is only an
+// explanation rather than a decision that ends it: u owns the case whose
+// deadline was missed. Whoever missed a deadline owes a reason (DESIGN.md
+// section 4), but cannot close the matter themselves while the deadline
+// is unmet: the explanation is recorded and the escalation keeps its
+// response time, climbing to the next rung unless someone above the owner
+// accepts it with a decision of their own, or the deadline is met (which
+// resolves it). A refused transfer is about someone else's answer, so the
+// owner's decision on it ends it as anyone's would.
+func OwnerExplains(u *User, e *Escalation, caseOwner ID) bool {
+	return u != nil && e.DeadlineID != "" && u.ID == caseOwner
+}
+
 // SweepResult counts what one sweep of deadlines and escalations did.
 type SweepResult struct {
-	Missed  int `json:"missed"`  // deadlines newly escalated
-	Climbed int `json:"climbed"` // escalations moved up a rung
+	Missed     int `json:"missed"`     // deadlines newly escalated
+	Climbed    int `json:"climbed"`    // escalations moved up a rung
+	Unanswered int `json:"unanswered"` // transfer offers newly escalated for want of an answer
 }

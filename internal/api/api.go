@@ -76,6 +76,7 @@ func (h *handler) routes() {
 	h.mux.HandleFunc("GET /api/v1/transfers", h.authed(h.listTransfers))
 	h.mux.HandleFunc("POST /api/v1/transfers/{id}/accept", h.authed(h.acceptTransfer))
 	h.mux.HandleFunc("POST /api/v1/transfers/{id}/refuse", h.authed(h.refuseTransfer))
+	h.mux.HandleFunc("POST /api/v1/transfers/{id}/withdraw", h.authed(h.withdrawTransfer))
 	h.mux.HandleFunc("POST /api/v1/cases/{id}/missing", h.authed(h.recordMissing))
 	h.mux.HandleFunc("POST /api/v1/missing/{id}/return", h.authed(h.recordReturn))
 	h.mux.HandleFunc("POST /api/v1/cases/{id}/screenings", h.authed(h.recordScreening))

@@ -529,9 +529,9 @@ func TestErrors(t *testing.T) {
 		},
 		{
 			name:       "unknown query parameters",
-			req:        request{method: "GET", path: "/api/v1/cases?ownr=me&limit=5", login: "duty.manager"},
+			req:        request{method: "GET", path: "/api/v1/cases?ownr=me&limt=5", login: "duty.manager"},
 			wantStatus: 400, wantCode: vigil.EINVALID,
-			wantFields: []string{"limit", "ownr"},
+			wantFields: []string{"limt", "ownr"},
 		},
 		{
 			name:       "repeated query parameter",

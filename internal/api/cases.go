@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/vigil-project/vigil"
 )
@@ -22,6 +23,10 @@ func (h *handler) showCase(w http.ResponseWriter, r *http.Request, u *vigil.User
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	now := vigil.Now()
+	for i, dl := range d.Deadlines {
+		d.Deadlines[i] = dl.AsOf(now)
 	}
 	h.respond(w, r, http.StatusOK, emptyLists(d))
 }
@@ -52,6 +57,9 @@ func nonNil[T any](s []T) []T {
 // caseList is the body of a 200 answer to GET /api/v1/cases.
 type caseList struct {
 	Cases []*vigil.Case `json:"cases"`
+	// NextOffset is the offset of the next page, present when more cases
+	// follow: a long list is paged, never cut short without saying so.
+	NextOffset *int `json:"next_offset,omitempty"`
 }
 
 // listCases answers the cases the user may see, filtered by owner and
@@ -62,22 +70,26 @@ func (h *handler) listCases(w http.ResponseWriter, r *http.Request, u *vigil.Use
 		h.fail(w, r, err)
 		return
 	}
-	cases, err := h.svc.Cases(r.Context(), vigil.UserActor(u), f)
+	page, err := h.svc.CasePage(r.Context(), vigil.UserActor(u), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if cases == nil {
-		cases = []*vigil.Case{} // [] rather than null, so clients need not tell the two apart
+	list := caseList{Cases: page.Cases}
+	if list.Cases == nil {
+		list.Cases = []*vigil.Case{} // [] rather than null, so clients need not tell the two apart
 	}
-	h.respond(w, r, http.StatusOK, caseList{Cases: cases})
+	if page.More {
+		list.NextOffset = &page.NextOffset
+	}
+	h.respond(w, r, http.StatusOK, list)
 }
 
 // caseFilter reads the query of GET /api/v1/cases: owner (me, or a
 // person's id), status (open or closed) and sort (opened, the default, or
 // deadline, as work lists sort), all optional.
 func caseFilter(r *http.Request, u *vigil.User) (vigil.CaseFilter, error) {
-	q, err := checkQuery(r, "owner", "status", "sort")
+	q, err := checkQuery(r, "owner", "status", "sort", "limit", "offset")
 	if err != nil {
 		return vigil.CaseFilter{}, err
 	}
@@ -109,6 +121,20 @@ func caseFilter(r *http.Request, u *vigil.User) (vigil.CaseFilter, error) {
 		default:
 			v.Add("sort", "sort must be \"opened\" (oldest first) or \"deadline\" (next deadline first, overdue at the top).")
 		}
+	}
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > vigil.MaxCaseList {
+			v.Add("limit", "limit must be a whole number from 1 to %d.", vigil.MaxCaseList)
+		}
+		f.Limit = n
+	}
+	if q.Has("offset") {
+		n, err := strconv.Atoi(q.Get("offset"))
+		if err != nil || n < 0 {
+			v.Add("offset", "offset must be a whole number, 0 or more: the next_offset of the page before.")
+		}
+		f.Offset = n
 	}
 	if err := v.Err(); err != nil {
 		return vigil.CaseFilter{}, badRequest(err)

@@ -45,6 +45,11 @@ type refuseRequest struct {
 	Reason string `json:"reason"`
 }
 
+// withdrawRequest is the body of POST /api/v1/transfers/{id}/withdraw.
+type withdrawRequest struct {
+	Reason string `json:"reason"`
+}
+
 // missingRequest is the body of POST /api/v1/cases/{id}/missing.
 type missingRequest struct {
 	MissingFrom string `json:"missing_from"` // RFC 3339
@@ -342,6 +347,27 @@ func (h *handler) refuseTransfer(w http.ResponseWriter, r *http.Request, u *vigi
 		return
 	}
 	h.logChange(r, u, "transfer refused", slog.String("transfer_id", string(id)))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// withdrawTransfer withdraws an offer of a case not yet answered; the
+// case keeps its owner.
+func (h *handler) withdrawTransfer(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	id, err := pathID(r, "The transfer")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	req, err := readJSON[withdrawRequest](w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.svc.WithdrawTransfer(r.Context(), vigil.UserActor(u), id, req.Reason); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.logChange(r, u, "transfer withdrawn", slog.String("transfer_id", string(id)))
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -248,8 +248,9 @@ func TestLateDecision(t *testing.T) {
 	path := "/api/v1/cases/" + string(cs.ID) + "/decisions"
 	resp, body := e.post(t, "duty.manager", path, `{"kind": "referral", "outcome": "assessment", "reason": "Needs assessment"}`)
 	wantProblem(t, resp, body, 422, vigil.EINVALID, []string{"late_reason"}, "say why it is late")
-	if d := e.detail(t, "duty.manager", cs.ID); d.Stage != vigil.StageReferral || len(d.Decisions) != 0 || deadlines(d, vigil.DeadlineOpen)["decision"] == nil {
-		t.Fatalf("a refused late decision left stage %s, %d decisions, deadlines %v", d.Stage, len(d.Decisions), sortedKeys(deadlines(d, vigil.DeadlineOpen)))
+	// The missed deadline reads as overdue, not merely open.
+	if d := e.detail(t, "duty.manager", cs.ID); d.Stage != vigil.StageReferral || len(d.Decisions) != 0 || deadlines(d, vigil.DeadlineOverdue)["decision"] == nil {
+		t.Fatalf("a refused late decision left stage %s, %d decisions, overdue deadlines %v", d.Stage, len(d.Decisions), sortedKeys(deadlines(d, vigil.DeadlineOverdue)))
 	}
 	resp, body = e.post(t, "duty.manager", path,
 		`{"kind": "referral", "outcome": "assessment", "reason": "Needs assessment", "late_reason": "The referral was misfiled"}`)
@@ -635,6 +636,12 @@ func TestEscalations(t *testing.T) {
 			wantProblem(t, resp, body, tc.status, tc.code, tc.fields, "")
 		})
 	}
+	// The owner's own answer is recorded as an explanation; the escalation stays open.
+	resp, body = e.post(t, "duty.manager", path, `{"decision": "The phone message was not passed on"}`)
+	wantNoContent(t, resp, body)
+	if esc := find(t, "duty.manager"); esc == nil || esc.Status != vigil.EscalationOpen || esc.Explanation != "The phone message was not passed on" {
+		t.Errorf("after the owner's answer the escalation is %+v, want open with the explanation", esc)
+	}
 	resp, body = e.post(t, "service.manager", path, `{"decision": "Allocated to a social worker today", "extend_to": "`+rfc3339(extend)+`"}`)
 	wantNoContent(t, resp, body)
 	resp, body = e.post(t, "duty.manager", path, `{"decision": "again"}`)
@@ -746,5 +753,42 @@ func TestCaseworkRefusals(t *testing.T) {
 	}
 	if logs := e.logs.String(); strings.Contains(logs, e.token(t, "duty.manager")) {
 		t.Errorf("logs contain a token:\n%s", logs)
+	}
+}
+
+// TestCasesPaged pages through the duty manager's cases: every case comes
+// once, in order, and the last page has no next_offset.
+func TestCasesPaged(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.do(t, request{method: "GET", path: "/api/v1/cases?owner=me&sort=deadline", login: "duty.manager"})
+	var all caseList
+	decode(t, resp, body, http.StatusOK, &all)
+	if len(all.Cases) < 3 || all.NextOffset != nil {
+		t.Fatalf("one page of everything: %d cases, next_offset %v", len(all.Cases), all.NextOffset)
+	}
+	var paged []vigil.ID
+	path := "/api/v1/cases?owner=me&sort=deadline&limit=2"
+	for range len(all.Cases) {
+		resp, body := e.do(t, request{method: "GET", path: path, login: "duty.manager"})
+		var page caseList
+		decode(t, resp, body, http.StatusOK, &page)
+		for _, c := range page.Cases {
+			paged = append(paged, c.ID)
+		}
+		if page.NextOffset == nil {
+			break
+		}
+		path = fmt.Sprintf("/api/v1/cases?owner=me&sort=deadline&limit=2&offset=%d", *page.NextOffset)
+	}
+	var want []vigil.ID
+	for _, c := range all.Cases {
+		want = append(want, c.ID)
+	}
+	if diff := cmp.Diff(want, paged); diff != "" {
+		t.Errorf("paged cases (-all at once +paged):\n%s", diff)
+	}
+	for _, q := range []string{"limit=0", "limit=1001", "limit=x", "offset=-1"} {
+		resp, body := e.do(t, request{method: "GET", path: "/api/v1/cases?" + q, login: "duty.manager"})
+		wantProblem(t, resp, body, 400, vigil.EINVALID, []string{strings.SplitN(q, "=", 2)[0]}, "")
 	}
 }

@@ -248,6 +248,26 @@ func TestMissedDeadlineEscalates(t *testing.T) {
 		if len(rows) != 1 || rows[0][1] != lvl.name || rows[0][2] != lvl.holder || rows[0][4] != "Open" {
 			t.Fatalf("escalations on the case page = %q, want one open at %s held by %s", rows, lvl.name, lvl.holder)
 		}
+		if i == 0 {
+			// The owner answers their own escalation without a new date:
+			// the answer is recorded as an explanation and the escalation
+			// stays open, so it still climbs.
+			esc := escalationOf(t, a, cs.ID)
+			prefix := "#esc-" + string(esc.ID)
+			const why = "Phone message was not passed on; deciding today."
+			do(t, ctx, "the owner explains the missed deadline",
+				chromedp.Click(chromedp.CSS(prefix+"-form summary")),
+				chromedp.SendKeys(chromedp.CSS(prefix+"-decision"), why),
+				chromedp.Click(chromedp.CSS(prefix+"-form button[type=submit]")),
+				chromedp.WaitVisible(chromedp.CSS("#notice")))
+			if n := text(t, ctx, "#notice"); !strings.Contains(n, "explanation has been recorded") {
+				t.Errorf("notice after the owner's answer = %q", n)
+			}
+			rows := tableRows(t, ctx, "#escalations")
+			if len(rows) != 1 || rows[0][4] != "Open" || !strings.Contains(rows[0][5], why) {
+				t.Errorf("after the owner's explanation the escalations are %q, want it open with the explanation", rows)
+			}
+		}
 	}
 	checkAccessibility(t, ctx, "case page with an escalation")
 	signOut(t, ctx)
@@ -436,5 +456,45 @@ func TestMissingEpisodeWithoutJavaScript(t *testing.T) {
 	checked := tab(t, browser)
 	do(t, checked, "open the case", chromedp.Navigate(a.url+casePath), chromedp.WaitVisible(chromedp.CSS("#missing")))
 	checkAccessibility(t, checked, "case page with a missing episode")
+	verifyLog(t, a)
+}
+
+// TestWithdrawTransfer withdraws an offer of a case from the case page:
+// refused without a reason, then recorded, the case staying with its owner.
+func TestWithdrawTransfer(t *testing.T) {
+	a := startApp(t)
+	cs := raiseByPhone(t, a, "Mia Withdrawal-Test", time.Hour)
+	sw := a.town.Login("social.worker").User
+	if _, err := a.store.OfferTransfer(context.Background(), vigil.UserActor(a.town.Login("duty.manager").User), cs.ID, sw.ID, "Allocated for assessment"); err != nil {
+		t.Fatal(err)
+	}
+	casePath := "/cases/" + string(cs.ID)
+	ctx := tab(t, newBrowser(t))
+	signIn(t, ctx, a, "duty.manager")
+	do(t, ctx, "withdraw without a reason",
+		chromedp.Navigate(a.url+casePath),
+		chromedp.WaitVisible(chromedp.CSS("#transfers")),
+		chromedp.Click(chromedp.CSS("#withdraw-form summary")),
+		chromedp.Click(chromedp.CSS("#withdraw-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
+	if s := text(t, ctx, ".govuk-error-summary"); !strings.Contains(s, "why the offer is withdrawn") {
+		t.Errorf("error summary = %q", s)
+	}
+	checkAccessibility(t, ctx, "withdraw a transfer with errors")
+	do(t, ctx, "withdraw the offer",
+		chromedp.SendKeys(chromedp.CSS("#withdraw-reason"), "Sarah is on leave; allocating within the front door"),
+		chromedp.Click(chromedp.CSS("#withdraw-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#notice")))
+	rows := tableRows(t, ctx, "#transfers")
+	if len(rows) != 1 || !strings.Contains(rows[0][4], "Withdrawn") || !strings.Contains(rows[0][4], "on leave") {
+		t.Errorf("transfers after the withdrawal = %q", rows)
+	}
+	if owner := text(t, ctx, "#owner"); !strings.Contains(owner, a.town.Login("duty.manager").User.Name) {
+		t.Errorf("owner after the withdrawal = %q", owner)
+	}
+	if exists(t, ctx, "#withdraw-form") {
+		t.Error("the withdrawal form is still offered")
+	}
+	checkAccessibility(t, ctx, "case page after a withdrawal")
 	verifyLog(t, a)
 }

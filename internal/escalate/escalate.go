@@ -52,8 +52,8 @@ func (s *Sweeper) Run(ctx context.Context) error {
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Error("sweep failed", "error", err.Error())
-		case res.Missed > 0 || res.Climbed > 0:
-			logger.Info("sweep", "deadlines_escalated", res.Missed, "escalations_climbed", res.Climbed)
+		case res.Missed > 0 || res.Climbed > 0 || res.Unanswered > 0:
+			logger.Info("sweep", "deadlines_escalated", res.Missed, "escalations_climbed", res.Climbed, "transfers_escalated", res.Unanswered)
 		}
 		select {
 		case <-ctx.Done():

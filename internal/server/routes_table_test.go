@@ -189,6 +189,13 @@ func routeTable() []row {
 			_, tr := f.newTransfer()
 			return "/transfers/" + string(tr.ID) + "/answer"
 		}, form: formOf("answer", "accept"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "social.worker2")},
+		{route: "POST /transfers/{id}/withdraw", note: "a fresh offer to social.worker2", path: func(f *fixture, _ string) string {
+			cs, tr := f.newTransfer()
+			f.vars["case"] = string(cs.ID)
+			return "/transfers/" + string(tr.ID) + "/withdraw"
+		}, form: func(f *fixture, _ string) url.Values {
+			return url.Values{"case": {f.vars["case"]}, "withdraw-reason": {"Allocated elsewhere"}}
+		}, want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager").but(http.StatusForbidden, "social.worker2", "school.dsl", "investigator", "commissioner")},
 		{route: "GET /escalations/{id}", path: func(f *fixture, _ string) string { return "/escalations/" + string(f.shared.escalation) }, want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "scrutiny", "commissioner")},
 		{route: "POST /escalations/{id}/resolve", note: "a fresh escalation", path: func(f *fixture, _ string) string {
 			_, esc := f.newEscalation()
@@ -359,6 +366,10 @@ func routeTable() []row {
 			_, tr := f.newTransfer()
 			return "/api/v1/transfers/" + string(tr.ID) + "/refuse"
 		}, json: jsonOf(`{"reason": "Caseload full"}`), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "social.worker2")},
+		{route: "POST /api/v1/transfers/{id}/withdraw", note: "a fresh offer to social.worker2", path: func(f *fixture, _ string) string {
+			_, tr := f.newTransfer()
+			return "/api/v1/transfers/" + string(tr.ID) + "/withdraw"
+		}, json: jsonOf(`{"reason": "Allocated elsewhere"}`), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager").but(http.StatusForbidden, "social.worker2", "school.dsl", "investigator", "commissioner")},
 		{route: "POST /api/v1/missing/{id}/return", note: "a fresh episode", path: func(f *fixture, _ string) string {
 			_, ep := f.newEpisode()
 			return "/api/v1/missing/" + string(ep.ID) + "/return"

@@ -261,6 +261,15 @@ func (s *Store) caseEvents(ctx context.Context, caseID vigil.ID) ([]*vigil.CaseE
 
 // Cases implements vigil.CaseService.
 func (s *Store) Cases(ctx context.Context, actor vigil.Actor, f vigil.CaseFilter) ([]*vigil.Case, error) {
+	p, err := s.CasePage(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	return p.Cases, nil
+}
+
+// CasePage implements vigil.CaseService.
+func (s *Store) CasePage(ctx context.Context, actor vigil.Actor, f vigil.CaseFilter) (*vigil.CasePage, error) {
 	if actor.User == nil {
 		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "Sign in to see cases")
 	}
@@ -285,9 +294,10 @@ func (s *Store) Cases(ctx context.Context, actor vigil.Actor, f vigil.CaseFilter
 		return nil, internal("list cases", err)
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
+	if limit <= 0 || limit > vigil.MaxCaseList {
+		limit = vigil.MaxCaseList
 	}
+	offset := max(f.Offset, 0)
 	// The next open deadline of each case, for work lists sorted by it.
 	order := `c.opened_at, c.id`
 	if f.ByDeadline {
@@ -295,7 +305,7 @@ func (s *Store) Cases(ctx context.Context, actor vigil.Actor, f vigil.CaseFilter
 	}
 	rows, err := s.query(ctx, `SELECT `+caseColumns+`, nd.due, (SELECT MIN(d2.kind) FROM deadlines d2 WHERE d2.case_id = c.id AND d2.status = 'open' AND d2.due_at = nd.due)
 		FROM cases c LEFT JOIN (SELECT case_id, MIN(due_at) AS due FROM deadlines WHERE status = 'open' GROUP BY case_id) nd ON nd.case_id = c.id
-		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY %s LIMIT %d`, order, limit), args...)
+		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY %s LIMIT %d OFFSET %d`, order, limit+1, offset), args...)
 	if err != nil {
 		return nil, internal("list cases", err)
 	}
@@ -318,8 +328,16 @@ func (s *Store) Cases(ctx context.Context, actor vigil.Actor, f vigil.CaseFilter
 		return nil, internal("list cases", err)
 	}
 	rows.Close()
+	// One row more than the page says whether another page follows. Pages
+	// are counted in rows before conflicts are left out below, so that
+	// leaving a case out never shifts the next page.
+	page := &vigil.CasePage{}
+	if len(out) > limit {
+		out, page.More, page.NextOffset = out[:limit], true, offset+limit
+	}
 	if len(conflicts) == 0 {
-		return out, s.logListed(ctx, actor, out, f.Purpose)
+		page.Cases = out
+		return page, s.logListed(ctx, actor, out, f.Purpose)
 	}
 	// Rare: the actor has conflicts with a person or an address, which may
 	// be named in any concern of a case.
@@ -333,7 +351,8 @@ func (s *Store) Cases(ctx context.Context, actor vigil.Actor, f vigil.CaseFilter
 			kept = append(kept, c)
 		}
 	}
-	return kept, s.logListed(ctx, actor, kept, f.Purpose)
+	page.Cases = kept
+	return page, s.logListed(ctx, actor, kept, f.Purpose)
 }
 
 // logListed logs that each case of a list was seen: a list shows names.

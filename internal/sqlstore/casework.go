@@ -205,14 +205,28 @@ func (s *Store) RecordMissing(ctx context.Context, actor vigil.Actor, caseID vig
 		if err := addEvent(tx, who, c.ID, "missing.recorded", "Missing from "+when(from)+": "+details); err != nil {
 			return err
 		}
-		// Repeated missing episodes start a strategy discussion (MISSION R3).
+		// Repeated missing episodes start a strategy discussion (MISSION R3),
+		// in any window of the pattern's days that holds the new episode.
 		p := s.rules.Missing
-		var n int
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM missing_episodes WHERE case_id = ? AND missing_from > ? AND missing_from <= ?`,
-			c.ID, micros(from.AddDate(0, 0, -p.Days)), micros(from)).Scan(&n); err != nil {
+		rows, err := tx.Query(`SELECT missing_from FROM missing_episodes WHERE case_id = ? AND missing_from > ? AND missing_from < ?`,
+			c.ID, micros(from.AddDate(0, 0, -p.Days)), micros(from.AddDate(0, 0, p.Days)))
+		if err != nil {
 			return err
 		}
-		if n >= p.Count {
+		var starts []time.Time
+		for rows.Next() {
+			var at int64
+			if err := rows.Scan(&at); err != nil {
+				rows.Close()
+				return err
+			}
+			starts = append(starts, fromMicros(at))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if n, met := p.Met(starts, fromMicros(micros(from))); met {
 			if err := addEvent(tx, who, c.ID, "missing.pattern",
 				fmt.Sprintf("%d missing episodes within %d days: a strategy discussion is needed", n, p.Days)); err != nil {
 				return err

@@ -119,18 +119,18 @@ func (s *Store) caseTransfers(q querier, caseID vigil.ID) ([]*vigil.Transfer, er
 		var t vigil.Transfer
 		var offered int64
 		var answered sql.NullInt64
-		var answer sql.NullString
-		if err := r.Scan(&t.ID, &t.FromID, &t.ToID, &t.Reason, &t.Status, &offered, &answered, &answer); err != nil {
+		var answer, withdrawnBy sql.NullString
+		if err := r.Scan(&t.ID, &t.FromID, &t.ToID, &t.Reason, &t.Status, &offered, &answered, &answer, &withdrawnBy); err != nil {
 			return err
 		}
-		t.CaseID, t.OfferedAt, t.Answer = caseID, fromMicros(offered), answer.String
+		t.CaseID, t.OfferedAt, t.Answer, t.WithdrawnBy = caseID, fromMicros(offered), answer.String, vigil.ID(withdrawnBy.String)
 		if answered.Valid {
 			a := fromMicros(answered.Int64)
 			t.AnsweredAt = &a
 		}
 		out = append(out, &t)
 		return nil
-	}, `SELECT id, from_id, to_id, reason, status, offered_at, answered_at, answer FROM transfers WHERE case_id = ? ORDER BY offered_at DESC, id`, caseID)
+	}, `SELECT id, from_id, to_id, reason, status, offered_at, answered_at, answer, withdrawn_by FROM transfers WHERE case_id = ? ORDER BY offered_at DESC, id`, caseID)
 	return out, err
 }
 

@@ -66,7 +66,9 @@ func (s *Store) holder(q querier, c *vigil.Case, level int) (lvl int, holderID v
 
 // raise opens an escalation of case c at the given level, at time now (the
 // sweep's time, so that a late sweep dates escalations as they should be).
-func (s *Store) raise(tx *ledger.Tx, actor string, c *vigil.Case, deadlineID vigil.ID, kind, reason string, level int, now time.Time) error {
+// deadlineID or transferID names what it is about, when it is a deadline
+// or an offer of the case.
+func (s *Store) raise(tx *ledger.Tx, actor string, c *vigil.Case, deadlineID, transferID vigil.ID, kind, reason string, level int, now time.Time) error {
 	lvl, holderID, role, err := s.holder(tx, c, level)
 	if err != nil {
 		return err
@@ -77,9 +79,9 @@ func (s *Store) raise(tx *ledger.Tx, actor string, c *vigil.Case, deadlineID vig
 		respond = micros(step.Respond.After(s.cal, now))
 	}
 	if err := tx.Save("escalation.raised", actor, "escalations",
-		`INSERT INTO escalations (id, version, case_id, deadline_id, kind, level, holder_id, holder_role, reason, raised_at, respond_by, status)
-		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
-		vigil.NewID(), c.ID, null(deadlineID), kind, lvl, null(holderID), role, reason, micros(now), respond); err != nil {
+		`INSERT INTO escalations (id, version, case_id, deadline_id, transfer_id, kind, level, holder_id, holder_role, reason, raised_at, respond_by, status)
+		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+		vigil.NewID(), c.ID, null(deadlineID), null(transferID), kind, lvl, null(holderID), role, reason, micros(now), respond); err != nil {
 		return err
 	}
 	return addEvent(tx, actor, c.ID, "escalation.raised", fmt.Sprintf("Escalated to %s%s: %s", step.Name, s.holderName(tx, holderID), reason))
@@ -98,7 +100,17 @@ func (s *Store) holderName(q querier, id vigil.ID) string {
 
 // resolveFor ends the open escalations of a deadline with a decision.
 func (s *Store) resolveFor(tx *ledger.Tx, actor string, deadlineID vigil.ID, decision string, at time.Time) error {
-	rows, err := tx.Query(`SELECT id FROM escalations WHERE deadline_id = ? AND status = 'open'`, deadlineID)
+	return s.resolveOpen(tx, actor, `SELECT id FROM escalations WHERE deadline_id = ? AND status = 'open'`, deadlineID, decision, at)
+}
+
+// resolveForTransfer ends the open escalations of an offer with a decision.
+func (s *Store) resolveForTransfer(tx *ledger.Tx, actor string, transferID vigil.ID, decision string, at time.Time) error {
+	return s.resolveOpen(tx, actor, `SELECT id FROM escalations WHERE transfer_id = ? AND status = 'open'`, transferID, decision, at)
+}
+
+// resolveOpen ends the open escalations query selects (by arg) with a decision.
+func (s *Store) resolveOpen(tx *ledger.Tx, actor, query string, arg vigil.ID, decision string, at time.Time) error {
+	rows, err := tx.Query(query, arg)
 	if err != nil {
 		return err
 	}
@@ -150,7 +162,12 @@ func (s *Store) Sweep(ctx context.Context, now time.Time) (vigil.SweepResult, er
 			break
 		}
 	}
-	err := s.sweepActions(ctx, now, &res) // action plans' deadlines (oversight_sweep.go)
+	n, err := s.sweepUnanswered(ctx, now) // offers of cases left unanswered (transfers_sweep.go)
+	res.Unanswered += n
+	if err != nil {
+		return res, err
+	}
+	err = s.sweepActions(ctx, now, &res) // action plans' deadlines (oversight_sweep.go)
 	return res, err
 }
 
@@ -189,7 +206,7 @@ func (s *Store) sweepMissed(ctx context.Context, now time.Time) (int, error) {
 				return err
 			}
 			reason := fmt.Sprintf("Deadline missed: %s was due by %s", d.Label, when(d.Due))
-			if err := s.raise(tx, string(vigil.ActorSystem), c, d.ID, vigil.EscalationDeadlineMissed, reason, 1, now); err != nil {
+			if err := s.raise(tx, string(vigil.ActorSystem), c, d.ID, "", vigil.EscalationDeadlineMissed, reason, 1, now); err != nil {
 				return err
 			}
 			n++
@@ -224,6 +241,19 @@ func (s *Store) climb(ctx context.Context, now time.Time) (int, error) {
 			if err != nil {
 				return err
 			}
+			// An offer answered or withdrawn since needs nobody to chase it.
+			if e.TransferID != "" {
+				var status string
+				if err := tx.QueryRow(`SELECT status FROM transfers WHERE id = ?`, e.TransferID).Scan(&status); err != nil {
+					return err
+				}
+				if status != string(vigil.TransferOffered) {
+					if err := s.resolveForTransfer(tx, string(vigil.ActorSystem), e.TransferID, "Resolved: the offer was "+status, now); err != nil {
+						return err
+					}
+					continue
+				}
+			}
 			// Work that is no longer needed does not climb to oversight.
 			if e.DeadlineID != "" {
 				var status string
@@ -251,8 +281,12 @@ func (s *Store) climb(ctx context.Context, now time.Time) (int, error) {
 				lvl, null(holderID), role, respond, id); err != nil {
 				return err
 			}
+			why := "Not answered in time"
+			if e.Explanation != "" {
+				why = "The case owner explained but nobody above them answered in time, and the deadline is still unmet"
+			}
 			if err := addEvent(tx, string(vigil.ActorSystem), c.ID, "escalation.climbed",
-				fmt.Sprintf("Not answered in time: escalated to %s%s. %s", step.Name, s.holderName(tx, holderID), e.Reason)); err != nil {
+				fmt.Sprintf("%s: escalated to %s%s. %s", why, step.Name, s.holderName(tx, holderID), e.Reason)); err != nil {
 				return err
 			}
 			n++
@@ -275,19 +309,25 @@ func scanIDs(rows *sql.Rows) ([]vigil.ID, error) {
 	return ids, rows.Err()
 }
 
-const escalationColumns = `e.id, e.case_id, e.deadline_id, e.kind, e.level, e.holder_id, e.holder_role, e.reason, e.raised_at,
-	e.respond_by, e.status, e.decision, e.resolved_by, e.resolved_at`
+const escalationColumns = `e.id, e.case_id, e.deadline_id, e.transfer_id, e.kind, e.level, e.holder_id, e.holder_role, e.reason, e.raised_at,
+	e.respond_by, e.status, e.decision, e.resolved_by, e.resolved_at, e.explanation, e.explained_by, e.explained_at`
 
 func scanEscalation(r scanner, ladder []vigil.LadderStep, extra ...any) (*vigil.Escalation, error) {
 	var e vigil.Escalation
-	var deadline, holder, decision, by sql.NullString
+	var deadline, transfer, holder, decision, by, explanation, explainedBy sql.NullString
 	var raised int64
-	var respond, resolved sql.NullInt64
-	dest := []any{&e.ID, &e.CaseID, &deadline, &e.Kind, &e.Level, &holder, &e.HolderRole, &e.Reason, &raised, &respond, &e.Status, &decision, &by, &resolved}
+	var respond, resolved, explained sql.NullInt64
+	dest := []any{&e.ID, &e.CaseID, &deadline, &transfer, &e.Kind, &e.Level, &holder, &e.HolderRole, &e.Reason, &raised, &respond, &e.Status, &decision, &by, &resolved,
+		&explanation, &explainedBy, &explained}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	e.DeadlineID, e.HolderID, e.Decision, e.ResolvedBy = vigil.ID(deadline.String), vigil.ID(holder.String), decision.String, vigil.ID(by.String)
+	e.Explanation, e.ExplainedBy, e.TransferID = explanation.String, vigil.ID(explainedBy.String), vigil.ID(transfer.String)
+	if explained.Valid {
+		t := fromMicros(explained.Int64)
+		e.ExplainedAt = &t
+	}
 	e.RaisedAt = fromMicros(raised)
 	if respond.Valid {
 		t := fromMicros(respond.Int64)
@@ -350,6 +390,11 @@ func (s *Store) ResolveEscalation(ctx context.Context, actor vigil.Actor, id vig
 			if actor.ID == c.OwnerID {
 				return fieldErr("extend_to", "The case owner cannot extend their own deadline; a manager or independent oversight can")
 			}
+		}
+		if vigil.OwnerExplains(actor.User, e, c.OwnerID) {
+			return s.explain(tx, e, c, who, decision, now)
+		}
+		if extendTo != nil {
 			if e.DeadlineID == "" || !extendTo.After(now) || extendTo.After(now.AddDate(0, 6, 0)) {
 				return fieldErr("extend_to", "A new due date must be in the future and within six months, for an escalation about a deadline")
 			}
@@ -368,6 +413,24 @@ func (s *Store) ResolveEscalation(ctx context.Context, actor vigil.Actor, id vig
 	})
 }
 
+// explain records the case owner's explanation of their own missed
+// deadline on its escalation, which stays open with its response time
+// (vigil.OwnerExplains): the owner cannot end the matter themselves.
+func (s *Store) explain(tx *ledger.Tx, e *vigil.Escalation, c *vigil.Case, who, text string, now time.Time) error {
+	if err := tx.Save("escalation.explained", who, "escalations",
+		`UPDATE escalations SET explanation = ?, explained_by = ?, explained_at = ?, version = version + 1 WHERE id = ?`,
+		text, who, micros(now), e.ID); err != nil {
+		return err
+	}
+	next := "stays open until someone above the case owner answers it or the deadline is met"
+	if e.RespondBy != nil && e.Level < len(s.rules.Ladder) {
+		next = fmt.Sprintf("goes to %s at %s unless someone above the case owner answers it or the deadline is met first",
+			s.rules.Ladder[e.Level].Name, when(*e.RespondBy))
+	}
+	return addEvent(tx, who, c.ID, "escalation.explained",
+		fmt.Sprintf("Case owner's explanation at %s: %s. The deadline is still unmet, so the escalation %s.", e.LevelName, text, next))
+}
+
 // Escalations implements vigil.CaseworkService.
 func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.EscalationItem, error) {
 	if actor.User == nil {
@@ -383,7 +446,7 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 		}
 	}
 	oversight := u.Role == vigil.RoleScrutinyMember || u.Role == vigil.RoleCommissioner
-	rows, err := s.query(ctx, `SELECT `+escalationColumns+`, c.ref, c.child_name, c.agency_id, d.kind FROM escalations e
+	rows, err := s.query(ctx, `SELECT `+escalationColumns+`, c.ref, c.child_name, c.agency_id, c.owner_id, d.kind FROM escalations e
 		JOIN cases c ON c.id = e.case_id LEFT JOIN deadlines d ON d.id = e.deadline_id
 		WHERE e.status = 'open' AND (e.holder_id = ? OR ? = 1 OR (c.agency_id = ? AND e.level <= ?))
 		ORDER BY e.raised_at LIMIT 2000`, u.ID, boolInt(oversight), u.AgencyID, rung)
@@ -393,16 +456,16 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 	defer rows.Close()
 	var out []*vigil.EscalationItem
 	for rows.Next() {
-		var ref, child, agency string
+		var ref, child, agency, owner string
 		var kind sql.NullString
-		e, err := scanEscalation(rows, s.rules.Ladder, &ref, &child, &agency, &kind)
+		e, err := scanEscalation(rows, s.rules.Ladder, &ref, &child, &agency, &owner, &kind)
 		if err != nil {
 			return nil, internal("list escalations", err)
 		}
 		if !vigil.CanResolveEscalation(actor.User, e, vigil.ID(agency), s.rules.Ladder) {
 			continue
 		}
-		item := &vigil.EscalationItem{Escalation: *e, CaseRef: ref, ChildName: child}
+		item := &vigil.EscalationItem{Escalation: *e, CaseRef: ref, ChildName: child, CaseOwnerID: vigil.ID(owner)}
 		if r := s.rules.Clock(kind.String); r != nil {
 			item.Deadline = r.Label
 		}

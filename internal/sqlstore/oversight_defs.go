@@ -232,7 +232,8 @@ func (s *Store) dashboard(topic string) *dashboardDef {
 				notes: []string{"An escalation climbs a rung each time its holder does not answer in time; independent oversight is the top."}},
 			{key: "kind", title: "Escalations raised, by what went wrong", rowHeader: "Escalated because",
 				unit: escalationsBy("e.kind", "e.status"), rows: fixed([]label{{vigil.EscalationDeadlineMissed, "A deadline was missed"},
-					{vigil.EscalationTransferRefused, "A transfer was refused"}}), cols: status, total: true, public: true},
+					{vigil.EscalationTransferRefused, "A transfer was refused"},
+					{vigil.EscalationTransferUnanswered, "An offer of a case was not answered"}}), cols: status, total: true, public: true},
 			{key: "agency", title: "Escalations raised, by agency and highest rung", rowHeader: "Agency",
 				unit: escalationsBy("c.agency_id", "CAST(e.level AS TEXT)"), dynamic: "agency", cols: levelCols, total: true, sortDesc: true, public: true},
 		}

@@ -40,14 +40,13 @@ func (s *Store) OfferTransfer(ctx context.Context, actor vigil.Actor, caseID, to
 		if !vigil.CanHoldCases(target) {
 			return fieldErr("to", fmt.Sprintf("%s cannot hold cases: choose an active professional who does casework", target.Name))
 		}
+		if ok, err := s.canTake(tx, target, c); err != nil {
+			return err
+		} else if !ok {
+			return fieldErr("to", fmt.Sprintf("%s has a conflict of interest recorded against this case and cannot work on it: choose someone else", target.Name))
+		}
 		if target.ID == c.OwnerID {
 			return fieldErr("to", fmt.Sprintf("%s already owns this case", target.Name))
-		}
-		// Nobody is offered a case their conflict of interest closes to them.
-		if conflicted, err := s.conflicted(tx, target, c); err != nil {
-			return err
-		} else if conflicted {
-			return fieldErr("to", fmt.Sprintf("%s cannot take this case: choose someone else", target.Name))
 		}
 		var pending int
 		if err := tx.QueryRow(`SELECT COUNT(*) FROM transfers WHERE case_id = ? AND status = 'offered'`, c.ID).Scan(&pending); err != nil {
@@ -114,25 +113,115 @@ func (s *Store) AnswerTransfer(ctx context.Context, actor vigil.Actor, transferI
 			}
 			// A refused case is still owned by its owner; the refusal goes
 			// to a manager, so "someone else's job" cannot end the matter.
-			return s.raise(tx, who, c, "", vigil.EscalationTransferRefused, "Transfer refused: "+reason, 2, now)
+			if err := s.resolveForTransfer(tx, who, transferID, "Resolved: the offer was refused (the refusal is escalated)", now); err != nil {
+				return err
+			}
+			return s.raise(tx, who, c, "", "", vigil.EscalationTransferRefused, "Transfer refused: "+reason, 2, now)
 		}
 		if !vigil.CanHoldCases(actor.User) {
 			return forbidden("You cannot hold cases at the moment.")
 		}
-		// A conflict recorded since the offer closes the case to them; they
-		// may still refuse it, so that it goes back to a manager.
-		if conflicted, err := s.conflicted(tx, actor.User, c); err != nil {
+		// A conflict declared since the offer was made closes the case to them.
+		if ok, err := s.canTake(tx, actor.User, c); err != nil {
 			return err
-		} else if conflicted {
-			return &refusal{err: errConflict, actor: actor.ID, caseID: c.ID, reason: "conflict of interest"}
+		} else if !ok {
+			// The refusal is logged, like any attempt on a case closed to the actor.
+			return &refusal{err: vigil.Errorf(vigil.EFORBIDDEN, "A conflict of interest of yours is recorded against this case, so you cannot take it on. Refuse the offer and give that as the reason."),
+				actor: actor.ID, caseID: c.ID, reason: "conflict of interest"}
 		}
 		if err := tx.Save("transfer.accepted", who, "transfers",
 			`UPDATE transfers SET status = 'accepted', answered_at = ?, answer = ?, version = version + 1 WHERE id = ?`,
 			micros(now), null(reason), transferID); err != nil {
 			return err
 		}
+		if err := s.resolveForTransfer(tx, who, transferID, "Resolved: the offer was accepted", now); err != nil {
+			return err
+		}
 		return s.reassign(tx, who, c, actor.User, fmt.Sprintf("Transfer accepted: %s now owns the case", actor.User.Name))
 	})
+}
+
+// canTake reports whether u may own case c, conflicts of interest included.
+func (s *Store) canTake(q querier, u *vigil.User, c *vigil.Case) (bool, error) {
+	t, err := s.access(q, u, c)
+	if err != nil {
+		return false, err
+	}
+	return vigil.CanTakeCase(u, t), nil
+}
+
+// WithdrawTransfer implements vigil.CaseworkService.
+func (s *Store) WithdrawTransfer(ctx context.Context, actor vigil.Actor, transferID vigil.ID, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if err := vigil.CheckText("reason", "why the offer is withdrawn", reason, vigil.MaxReasonLen, true); err != nil {
+		return err
+	}
+	if actor.User == nil || !transferID.Valid() {
+		return notFound("The transfer")
+	}
+	return s.write(ctx, func(tx *ledger.Tx) error {
+		var caseID, toID, status string
+		err := tx.QueryRow(`SELECT case_id, to_id, status FROM transfers WHERE id = ?`, transferID).Scan(&caseID, &toID, &status)
+		if isNoRows(err) {
+			return notFound("The transfer")
+		} else if err != nil {
+			return err
+		}
+		c, _, err := s.caseFor(tx, actor, vigil.ID(caseID)) // someone who cannot see the case does not learn of the offer
+		if err != nil {
+			return err
+		}
+		if !vigil.CanTransfer(actor.User, c) {
+			return forbidden("Only the case's owner or a manager who may transfer it can withdraw the offer.")
+		}
+		if status != string(vigil.TransferOffered) {
+			return vigil.Errorf(vigil.ECONFLICT, "This offer has already been %s", status)
+		}
+		return s.withdraw(tx, string(actor.ID), transferID, c.ID, vigil.ID(toID), reason)
+	})
+}
+
+// withdraw withdraws an offer still waiting for its answer.
+func (s *Store) withdraw(tx *ledger.Tx, who string, transferID, caseID, toID vigil.ID, reason string) error {
+	if err := tx.Save("transfer.withdrawn", who, "transfers",
+		`UPDATE transfers SET status = 'withdrawn', answered_at = ?, answer = ?, withdrawn_by = ?, version = version + 1 WHERE id = ? AND status = 'offered'`,
+		micros(tx.Now()), reason, who, transferID); err != nil {
+		return err
+	}
+	if err := s.resolveForTransfer(tx, who, transferID, "Resolved: the offer was withdrawn", tx.Now()); err != nil {
+		return err
+	}
+	return addEvent(tx, who, caseID, "transfer.withdrawn", fmt.Sprintf("Transfer offer to %s withdrawn: %s", strings.TrimPrefix(s.holderName(tx, toID), " "), reason))
+}
+
+// withdrawOffersTo withdraws every offer waiting for u's answer, when u is
+// suspended or leaves: they can no longer accept it, and an offer nobody
+// can answer would block every other transfer of its case.
+func (s *Store) withdrawOffersTo(tx *ledger.Tx, who string, u *vigil.User, why string) error {
+	rows, err := tx.Query(`SELECT id, case_id FROM transfers WHERE to_id = ? AND status = 'offered' ORDER BY offered_at, id`, u.ID)
+	if err != nil {
+		return err
+	}
+	type offer struct{ id, caseID vigil.ID }
+	var offers []offer
+	for rows.Next() {
+		var o offer
+		if err := rows.Scan(&o.id, &o.caseID); err != nil {
+			rows.Close()
+			return err
+		}
+		offers = append(offers, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, o := range offers {
+		if err := s.withdraw(tx, who, o.id, o.caseID, u.ID, fmt.Sprintf("%s %s before answering; the case stays with its owner", u.Name, why)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reassign makes u the owner of case c, in u's team. The case stays with
@@ -220,8 +309,10 @@ func (s *Store) SetUserStatus(ctx context.Context, actor vigil.Actor, userID vig
 
 // setUserStatus changes u's status in tx. A person suspended or gone loses
 // access at once: their sessions end and their API tokens are revoked (a
-// person reinstated gets new ones), and their open cases pass to their
-// manager in the same transaction, so that no case is left without an owner.
+// person reinstated gets new ones), any team's duty they held passes on
+// (passDuty), and their open cases pass to their manager in the same
+// transaction, so that no case is left without an owner and the front door
+// never closes.
 func (s *Store) setUserStatus(tx *ledger.Tx, who string, u *vigil.User, status vigil.UserStatus, reason string) error {
 	if u.Status == status {
 		return fieldErr("status", fmt.Sprintf("%s is already %s", u.Name, status))
@@ -237,6 +328,12 @@ func (s *Store) setUserStatus(tx *ledger.Tx, who string, u *vigil.User, status v
 	}
 	why := map[vigil.UserStatus]string{vigil.UserSuspended: "suspended", vigil.UserLeft: "left"}[status]
 	if err := s.endAccess(tx, who, u.ID, "person "+why); err != nil {
+		return err
+	}
+	if err := s.passDuty(tx, who, u, why); err != nil {
+		return err
+	}
+	if err := s.withdrawOffersTo(tx, who, u, why); err != nil {
 		return err
 	}
 	return s.handOver(tx, who, u, why)
@@ -293,17 +390,4 @@ func (s *Store) TransfersOffered(ctx context.Context, actor vigil.Actor) ([]*vig
 		return nil, err
 	}
 	return kept, s.logReads(ctx, actor.ID, "record.listed", "cases", compactIDs(named), "transfers offered")
-}
-
-// conflicted reports whether u has a conflict of interest touching c.
-func (s *Store) conflicted(q querier, u *vigil.User, c *vigil.Case) (bool, error) {
-	conflicts, err := s.conflictsOf(q, u.ID)
-	if err != nil || len(conflicts) == 0 {
-		return false, err
-	}
-	concerns, err := s.concernsOf(q, c.ID)
-	if err != nil {
-		return false, err
-	}
-	return vigil.ConflictsWith(conflicts, c, concerns), nil
 }

@@ -71,7 +71,8 @@ type caseData struct {
 	// What the viewer may do, where it is cheap to know; the store decides.
 	CanDecide, CanTransfer, CanMissing, CanScreen, CanRefer bool
 	TransferToMe                                            *vigil.Transfer
-	People                                                  []option // who may be offered the case
+	Withdrawable                                            *transferRow // the offer waiting for an answer, when the viewer may withdraw it
+	People                                                  []option     // who may be offered the case
 	OtherAgencies                                           []option
 }
 
@@ -84,7 +85,9 @@ type deadlineRow struct {
 type escalationRow struct {
 	*vigil.Escalation
 	Holder, ResolvedBy, Deadline string
+	ExplainedByName              string
 	CanAnswer                    bool
+	Explains                     bool   // the viewer's answer would only be an explanation (vigil.OwnerExplains)
 	Prefix                       string // of the answer form's input ids
 }
 
@@ -197,7 +200,7 @@ func (s *Server) caseView(w http.ResponseWriter, r *http.Request, u *vigil.User,
 	for _, e := range d.Escalations {
 		row := escalationRow{Escalation: e, Holder: holderName(e, names), ResolvedBy: names[e.ResolvedBy],
 			Deadline: deadlineLabels[e.DeadlineID], CanAnswer: vigil.CanResolveEscalation(u, e, d.AgencyID, ladder),
-			Prefix: "esc-" + string(e.ID)}
+			Explains: vigil.OwnerExplains(u, e, d.OwnerID), ExplainedByName: names[e.ExplainedBy], Prefix: "esc-" + string(e.ID)}
 		cd.Escalations = append(cd.Escalations, row)
 	}
 	for _, dec := range d.Decisions {
@@ -234,6 +237,13 @@ func (s *Server) caseView(w http.ResponseWriter, r *http.Request, u *vigil.User,
 	// While an offer waits for its answer no other can be made; the form
 	// stays only to give back what was typed when an attempt clashed with one.
 	cd.CanTransfer = open && (!pending || active == "transfer") && vigil.CanTransfer(u, &d.Case)
+	if open && vigil.CanTransfer(u, &d.Case) {
+		for i := range cd.Transfers {
+			if cd.Transfers[i].Status == vigil.TransferOffered {
+				cd.Withdrawable = &cd.Transfers[i]
+			}
+		}
+	}
 	if cd.CanTransfer {
 		people, err := s.svc.Users(ctx)
 		if err != nil {
@@ -259,6 +269,8 @@ func transferTag(st vigil.TransferStatus) tag {
 		return tag{"Offered", "blue"}
 	case vigil.TransferAccepted:
 		return tag{"Accepted", "green"}
+	case vigil.TransferWithdrawn:
+		return tag{"Withdrawn", "grey"}
 	}
 	return tag{"Refused", "red"}
 }
@@ -294,6 +306,7 @@ func (s *Server) names(ctx context.Context, d *vigil.CaseDetail) map[vigil.ID]st
 	for _, e := range d.Escalations {
 		add(e.HolderID)
 		add(e.ResolvedBy)
+		add(e.ExplainedBy)
 	}
 	for _, dec := range d.Decisions {
 		add(dec.DecidedBy)

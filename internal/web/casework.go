@@ -325,6 +325,23 @@ func (s *Server) offerTransfer(w http.ResponseWriter, r *http.Request, u *vigil.
 	s.caseFormFailed(w, r, u, id, form, errs, err, "transfer")
 }
 
+// withdrawTransfer withdraws an offer of a case still waiting for its
+// answer. The form names the case, to show it again.
+func (s *Server) withdrawTransfer(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := s.postedForm(w, r, "case", "withdraw-reason")
+	if !ok {
+		return
+	}
+	id, caseID := vigil.ID(r.PathValue("id")), vigil.ID(form["case"])
+	err := s.svc.WithdrawTransfer(r.Context(), vigil.UserActor(u), id, form["withdraw-reason"])
+	if err == nil {
+		http.Redirect(w, r, caseURL(caseID, "transfer-withdrawn"), http.StatusSeeOther)
+		return
+	}
+	errs := inputErrorsOf(err, map[string]string{"reason": "withdraw-reason"}, "transfers-heading")
+	s.caseFormFailed(w, r, u, caseID, form, errs, err, "withdraw")
+}
+
 func (s *Server) recordMissing(w http.ResponseWriter, r *http.Request, u *vigil.User) {
 	form, ok := s.postedForm(w, r, append(dateFields("missing-from"), "missing-details")...)
 	if !ok {

@@ -126,7 +126,7 @@ func (w casework) forms(s *site) []formCase {
 		{"sharing decision without a choice", "duty.manager", "/cases/" + id + "/shares",
 			url.Values{"share-agency": {police}, "share-reason": {"Police lead the enquiry"}},
 			[]string{`href="#share"`, "Choose whether the information is shared", "Police lead the enquiry", `value="` + police + `" selected`}},
-		{"escalation answered without a decision", "duty.manager", "/escalations/" + string(w.escalation) + "/resolve",
+		{"escalation answered without a decision", "service.manager", "/escalations/" + string(w.escalation) + "/resolve",
 			url.Values{"return": {"case"}, esc + "-extend-day": {"1"}, esc + "-extend-month": {"1"}, esc + "-extend-year": {"2099"}},
 			[]string{`href="#` + esc + `-decision"`, "decision that answers the escalation", `value="2099"`, `id="` + esc + `-form" open`}},
 		{"escalation answered from its own page without a decision", "duty.manager", "/escalations/" + string(w.escalation) + "/resolve",
@@ -186,12 +186,13 @@ func (s *site) events(t *testing.T, id vigil.ID) int {
 // redirects on success.
 func (w casework) validForms(s *site) []formCase {
 	id := string(w.cs.ID)
-	// The escalation comes first: recording the late decision meets the
-	// deadline, and that answers the deadline's escalations by itself.
+	// The escalation comes first. The owner's answer is only their
+	// explanation (vigil.OwnerExplains); recording the late decision meets
+	// the deadline, and that answers the deadline's escalations by itself.
 	return []formCase{
 		{"escalation", "duty.manager", "/escalations/" + string(w.escalation) + "/resolve",
 			url.Values{"return": {"case"}, "esc-" + string(w.escalation) + "-decision": {"Decision made late; triage reviewed"}},
-			[]string{"/cases/" + id + "?notice=escalation-resolved"}},
+			[]string{"/cases/" + id + "?notice=escalation-explained"}},
 		{"decision", "duty.manager", "/cases/" + id + "/decisions",
 			url.Values{"decision": {"referral:section47"}, "reason": {"Risk of exploitation"}, "late-reason": {"Phoned in; not entered until today"}},
 			[]string{"/cases/" + id + "?notice=decision-recorded"}},

@@ -270,12 +270,14 @@ var notices = map[string]string{
 	"transfer-offered":      "Transfer offered. The case stays with its owner until the offer is accepted.",
 	"transfer-accepted":     "Transfer accepted. You now own this case.",
 	"transfer-refused":      "Transfer refused. The case stays with its owner and your reason has been escalated to a manager.",
+	"transfer-withdrawn":    "Offer withdrawn. The case stays with its owner.",
 	"missing-recorded":      "Missing episode recorded.",
 	"return-recorded":       "Return recorded. A return home interview is due within 72 hours.",
 	"referral-sent":         "Referral sent. The agency must acknowledge it within one working day.",
 	"referral-acknowledged": "Referral acknowledged.",
 	"share-recorded":        "Decision on sharing information recorded.",
 	"escalation-resolved":   "Escalation answered. Your decision has been recorded.",
+	"escalation-explained":  "Your explanation has been recorded. You own the case, so the escalation stays open until the deadline is met or someone above you answers it.",
 }
 
 // noticeOf returns the notice a request asks for, or "".

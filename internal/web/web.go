@@ -41,6 +41,7 @@ type Server struct {
 	// the demo on http://localhost turns it off.
 	secureCookies bool
 	auth          *authState // sign-in security: see auth.go
+	workPage      int        // cases per page of a work list
 }
 
 // Options configures a Server.
@@ -53,6 +54,9 @@ type Options struct {
 	CookieKey []byte
 	// OIDC configures signing in with an OpenID Connect provider; nil for none.
 	OIDC *OIDCConfig
+	// WorkPageSize is how many cases a page of My work lists; 0 for
+	// vigil.MaxCaseList. Tests set a small one.
+	WorkPageSize int
 }
 
 // New returns the browser pages' server.
@@ -69,7 +73,11 @@ func New(svc Services, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{svc: svc, logger: logger, templates: t, secureCookies: opt.SecureCookies, auth: auth}, nil
+	workPage := opt.WorkPageSize
+	if workPage <= 0 || workPage > vigil.MaxCaseList {
+		workPage = vigil.MaxCaseList
+	}
+	return &Server{svc: svc, logger: logger, templates: t, secureCookies: opt.SecureCookies, auth: auth, workPage: workPage}, nil
 }
 
 // Handler returns the browser routes with their middleware.
@@ -120,6 +128,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /referrals/{id}/acknowledge", s.staff(s.acknowledgeReferral))
 	mux.HandleFunc("GET /transfers/{id}", s.staff(s.transferForm))
 	mux.HandleFunc("POST /transfers/{id}/answer", s.staff(s.answerTransfer))
+	mux.HandleFunc("POST /transfers/{id}/withdraw", s.staff(s.withdrawTransfer))
 	mux.HandleFunc("GET /escalations/{id}", s.staff(s.escalationForm))
 	mux.HandleFunc("POST /escalations/{id}/resolve", s.staff(s.resolveEscalation))
 	s.speakupRoutes(mux)

@@ -26,6 +26,12 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, web.Options{})
+}
+
+// newSiteWith is newSite with the server's options.
+func newSiteWith(t *testing.T, opt web.Options) *site {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "v.db"))
 	if err != nil {
@@ -41,7 +47,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(store, web.Options{})
+	s, err := web.New(store, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +14,9 @@ import (
 type workData struct {
 	Now         time.Time
 	Owned       []workRow
+	OwnedPage   listPage
 	Team        []workRow // team managers: their team's other open cases
+	TeamPage    listPage
 	Owners      map[vigil.ID]string
 	Escalations []*vigil.EscalationItem
 	Transfers   []*vigil.TransferItem
@@ -41,16 +45,47 @@ func (s *Server) workRows(cases []*vigil.Case, now time.Time, except vigil.ID) [
 	return out
 }
 
+// listPage says where a page of a work list is in the whole list, so
+// that a long list is paged and never cut short without saying so.
+type listPage struct {
+	First, Last int    // 1-based positions of the rows shown
+	Prev, Next  string // links to the pages before and after, or ""
+}
+
+// pageOf reads a list's offset from the query parameter param.
+func pageOf(r *http.Request, param string) int {
+	n, err := strconv.Atoi(r.URL.Query().Get(param))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// pageLinks describes page p of a list read from offset, whose offset
+// travels in the query parameter param.
+func (s *Server) pageLinks(p *vigil.CasePage, offset int, param string) listPage {
+	lp := listPage{First: offset + 1, Last: offset + len(p.Cases)}
+	if offset > 0 {
+		lp.Prev = "/work?" + url.Values{param: {strconv.Itoa(max(offset-s.workPage, 0))}}.Encode()
+	}
+	if p.More {
+		lp.Next = "/work?" + url.Values{param: {strconv.Itoa(p.NextOffset)}}.Encode()
+	}
+	return lp
+}
+
 func (s *Server) myWork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
 	ctx, actor, now := r.Context(), vigil.UserActor(u), vigil.Now()
 	// The store sorts by the next open deadline, earliest first, so
 	// overdue work is at the top.
-	owned, err := s.svc.Cases(ctx, actor, vigil.CaseFilter{OwnerID: u.ID, Status: vigil.CaseOpen, ByDeadline: true})
+	ownedFrom := pageOf(r, "owned_from")
+	owned, err := s.svc.CasePage(ctx, actor, vigil.CaseFilter{OwnerID: u.ID, Status: vigil.CaseOpen, ByDeadline: true,
+		Limit: s.workPage, Offset: ownedFrom})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := workData{Now: now, Owned: s.workRows(owned, now, "")}
+	d := workData{Now: now, Owned: s.workRows(owned.Cases, now, ""), OwnedPage: s.pageLinks(owned, ownedFrom, "owned_from")}
 	if d.Escalations, err = s.svc.Escalations(ctx, actor); err != nil {
 		s.fail(w, r, err)
 		return
@@ -60,12 +95,14 @@ func (s *Server) myWork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
 		return
 	}
 	if u.TeamID != "" && u.Role == vigil.RoleTeamManager {
-		team, err := s.svc.Cases(ctx, actor, vigil.CaseFilter{TeamID: u.TeamID, Status: vigil.CaseOpen, ByDeadline: true})
+		teamFrom := pageOf(r, "team_from")
+		team, err := s.svc.CasePage(ctx, actor, vigil.CaseFilter{TeamID: u.TeamID, Status: vigil.CaseOpen, ByDeadline: true,
+			Limit: s.workPage, Offset: teamFrom})
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		d.Team = s.workRows(team, now, u.ID)
+		d.Team, d.TeamPage = s.workRows(team.Cases, now, u.ID), s.pageLinks(team, teamFrom, "team_from")
 		d.Owners = map[vigil.ID]string{}
 		for _, row := range d.Team {
 			if _, ok := d.Owners[row.OwnerID]; !ok {
@@ -145,6 +182,7 @@ type escalationData struct {
 	Holder   string
 	Prefix   string // of the form's input ids, as on the case page
 	CaseLink bool   // whether the viewer can open the case
+	Explains bool   // the viewer owns the case: their answer is an explanation (vigil.OwnerExplains)
 }
 
 // answerableEscalation finds an open escalation u may answer.
@@ -171,7 +209,8 @@ func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u *vigil
 	}
 	// The case is linked for those the access decision lets open it, not
 	// for scrutiny panel members, who see escalations but not case records.
-	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: e.Identified}
+	d := escalationData{EscalationItem: e, Holder: holder, Prefix: "esc-" + string(e.ID), CaseLink: e.Identified,
+		Explains: vigil.OwnerExplains(u, &e.Escalation, e.CaseOwnerID)}
 	p.Title, p.Nav, p.Data = "Answer an escalation", "work", d
 	if p.Form == nil {
 		p.Form = Form{}
@@ -215,10 +254,14 @@ func (s *Server) resolveEscalation(w http.ResponseWriter, r *http.Request, u *vi
 		}
 		err := s.svc.ResolveEscalation(r.Context(), vigil.UserActor(u), e.ID, form[prefix+"-decision"], extendTo)
 		if err == nil {
+			notice := "escalation-resolved"
+			if vigil.OwnerExplains(u, &e.Escalation, e.CaseOwnerID) {
+				notice = "escalation-explained"
+			}
 			if form["return"] == "case" || u.Role != vigil.RoleScrutinyMember {
-				http.Redirect(w, r, "/cases/"+string(e.CaseID)+"?notice=escalation-resolved", http.StatusSeeOther)
+				http.Redirect(w, r, "/cases/"+string(e.CaseID)+"?notice="+notice, http.StatusSeeOther)
 			} else {
-				http.Redirect(w, r, "/work?notice=escalation-resolved", http.StatusSeeOther)
+				http.Redirect(w, r, "/work?notice="+notice, http.StatusSeeOther)
 			}
 			return
 		}
