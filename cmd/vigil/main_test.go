@@ -164,27 +164,57 @@ func TestVerifyURL(t *testing.T) {
 	}
 }
 
-// TestDemo runs `vigil demo` as a new user would and checks that it serves,
-// writes demo.json, and that its log verifies.
-func TestDemo(t *testing.T) {
-	dir := t.TempDir()
+// runningDemo is a `vigil demo` running in-process.
+type runningDemo struct {
+	dir      string
+	df       demoFile
+	out, err *bytes.Buffer
+	cancel   context.CancelFunc
+	done     chan int
+}
+
+// startDemo runs `vigil demo` on a temporary folder and a free port, as a
+// new user would, and waits for its demo.json.
+func startDemo(t *testing.T, args ...string) *runningDemo {
+	t.Helper()
+	d := &runningDemo{dir: t.TempDir(), out: &bytes.Buffer{}, err: &bytes.Buffer{}, done: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var out, errb bytes.Buffer
-	go func() { done <- run(ctx, []string{"demo", "--dir", dir, "--addr", "127.0.0.1:0"}, &out, &errb) }()
-	var df demoFile
-	deadline := time.Now().Add(60 * time.Second)
+	d.cancel = cancel
+	args = append([]string{"demo", "--dir", d.dir, "--addr", "127.0.0.1:0"}, args...)
+	go func() { d.done <- run(ctx, args, d.out, d.err) }()
+	t.Cleanup(func() { d.stop() })
+	deadline := time.Now().Add(120 * time.Second)
 	for {
-		b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
-		if err == nil && json.Unmarshal(b, &df) == nil {
-			break
+		b, err := os.ReadFile(filepath.Join(d.dir, "demo.json"))
+		if err == nil && json.Unmarshal(b, &d.df) == nil {
+			return d
+		}
+		select {
+		case code := <-d.done:
+			d.done <- code
+			t.Fatalf("demo exited with %d before writing demo.json: %s", code, d.err.String())
+		default:
 		}
 		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("demo.json not written within a minute: %s", errb.String())
+			t.Fatalf("demo.json not written within two minutes: %s", d.err.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// stop stops the demo and returns its exit code.
+func (d *runningDemo) stop() int {
+	d.cancel()
+	code := <-d.done
+	d.done <- code
+	return code
+}
+
+// TestDemo runs `vigil demo` as a new user would and checks that it serves,
+// writes demo.json, and that its log verifies.
+func TestDemo(t *testing.T) {
+	d := startDemo(t)
+	df, dir := d.df, d.dir
 	resp, err := http.Get(df.URL + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", err, resp)
@@ -209,12 +239,11 @@ func TestDemo(t *testing.T) {
 	if code, stdout, stderr := runVigil(t, "verify", "--url", df.URL+"/log", "--key", df.LogKey); code != 0 {
 		t.Errorf("verify the demo's log: exit %d: %s%s", code, stdout, stderr)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("demo exit %d: %s", code, errb.String())
+	if code := d.stop(); code != 0 {
+		t.Errorf("demo exit %d: %s", code, d.err.String())
 	}
-	if !strings.Contains(out.String(), df.URL) || !strings.Contains(out.String(), df.LogKey) {
-		t.Errorf("demo output lacks the URL or key:\n%s", out.String())
+	if !strings.Contains(d.out.String(), df.URL) || !strings.Contains(d.out.String(), df.LogKey) {
+		t.Errorf("demo output lacks the URL or key:\n%s", d.out.String())
 	}
 }
 
