@@ -127,6 +127,15 @@ func TestUnwritableDatabaseFailsLoudly(t *testing.T) {
 				}},
 			}
 
+			// Let the checkpointer sign what came before (the sign-in), so
+			// that the snapshot is of a settled log.
+			size, err := ledger.Size(f.ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.store.Log().WaitCheckpoint(f.ctx, size); err != nil {
+				t.Fatal(err)
+			}
 			before := snapshot(t, db)
 			stop := ft.start(t, db)
 			for _, rq := range requests {
