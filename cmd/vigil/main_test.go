@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/server"
 	"github.com/vigil-project/vigil/internal/speakup"
@@ -60,6 +62,23 @@ func TestKeysGenerate(t *testing.T) {
 // seeded makes a SQLite database with a small town and returns its DSN and key.
 func seeded(t *testing.T) (dsn string, key *ledger.Key) {
 	t.Helper()
+	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
+	return seededWith(t, skey, 5), mustKey(t, skey)
+}
+
+func mustKey(t *testing.T, skey string) *ledger.Key {
+	t.Helper()
+	key, err := ledger.ParseKey(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// seededWith makes a SQLite database whose log is signed with skey, holding
+// a small town with the given number of concerns, and returns its DSN.
+func seededWith(t *testing.T, skey string, concerns int) (dsn string) {
+	t.Helper()
 	ctx := context.Background()
 	dsn = "sqlite:" + filepath.Join(t.TempDir(), "vigil.db")
 	db, err := sqldb.Open(ctx, dsn)
@@ -67,17 +86,15 @@ func seeded(t *testing.T) (dsn string, key *ledger.Key) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
-	key, _ = ledger.ParseKey(skey)
-	s, err := sqlstore.Open(ctx, db, key, nil)
+	s, err := sqlstore.Open(ctx, db, mustKey(t, skey), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := synth.Seed(ctx, s, synth.Options{Seed: 3, Concerns: 5}); err != nil {
+	if _, err := synth.Seed(ctx, s, synth.Options{Seed: 3, Concerns: concerns}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	return dsn, key
+	return dsn
 }
 
 // TestVerifyDBNamesTamperedRecords edits the SQLite file behind Vigil's
@@ -127,19 +144,19 @@ func TestVerifyDBNamesTamperedRecords(t *testing.T) {
 	}
 }
 
-func TestVerifyURL(t *testing.T) {
+// serveLog serves the database at dsn, signed with key, and returns its
+// store and address.
+func serveLog(t *testing.T, dsn string, key *ledger.Key) (*sqlstore.Store, string) {
+	t.Helper()
 	ctx := context.Background()
-	dsn, key := seeded(t)
 	db, err := sqldb.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	s, err := sqlstore.Open(ctx, db, key, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
 	if _, err := s.Log().Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -148,43 +165,176 @@ func TestVerifyURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close(); s.Close(); db.Close() })
+	return s, srv.URL
+}
+
+// TestVerifyURL audits a log over HTTP twice with a state file, as an
+// outside auditor would between two visits: once the log has grown, the
+// second audit proves the new tree extends the remembered one; a log whose
+// history was rewritten and re-signed with the same key (an insider with
+// the server's key) is refused against the state file, which keeps the
+// good checkpoint.
+func TestVerifyURL(t *testing.T) {
+	ctx := context.Background()
+	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
+	key := mustKey(t, skey)
+	s, addr := serveLog(t, seededWith(t, skey, 5), key)
 	state := filepath.Join(t.TempDir(), "auditor.state")
-	for i, want := range []string{"entries fetched", "consistent with the previous checkpoint"} {
-		code, stdout, stderr := runVigil(t, "verify", "--url", srv.URL+"/log", "--key", key.VerifierKey(), "--state", state)
-		if code != 0 || !strings.Contains(stdout, want) {
-			t.Fatalf("audit %d: exit %d: %s%s", i+1, code, stdout, stderr)
+	audit := func(addr string) (int, string) {
+		t.Helper()
+		code, stdout, stderr := runVigil(t, "verify", "--url", addr+"/log", "--key", key.VerifierKey(), "--state", state)
+		return code, stdout + stderr
+	}
+	remembered := func() *ledger.Checkpoint {
+		t.Helper()
+		b, err := os.ReadFile(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := ledger.OpenCheckpoint(b, key.Verifier())
+		if err != nil {
+			t.Fatalf("state file: %v", err)
+		}
+		return c
+	}
+
+	code, out := audit(addr)
+	if code != 0 || !strings.Contains(out, "entries fetched") || strings.Contains(out, "consistent with") {
+		t.Fatalf("first audit: exit %d: %s", code, out)
+	}
+	first := remembered()
+
+	// The log grows between the two visits: members of the public report
+	// three concerns.
+	for i := range 3 {
+		age := 11 + i
+		_, _, err := s.RaiseConcern(ctx, vigil.PublicActor, vigil.NewConcern{Source: vigil.SourcePublic,
+			Child: vigil.Child{Name: fmt.Sprintf("Growth Child %d", i), Age: &age}, WhatHappened: "Seen with older men at the bus station late at night."})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
+	grown, err := s.Log().Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grown.Size <= first.Size {
+		t.Fatalf("the log did not grow: %d -> %d", first.Size, grown.Size)
+	}
+	code, out = audit(addr)
+	want := fmt.Sprintf("checkpoint size %d", grown.Size)
+	wantPrev := fmt.Sprintf("consistent with the previous checkpoint of size %d", first.Size)
+	wantFetched := fmt.Sprintf("%d entries fetched", grown.Size-first.Size)
+	if code != 0 || !strings.Contains(out, want) || !strings.Contains(out, wantPrev) || !strings.Contains(out, wantFetched) {
+		t.Fatalf("audit after growth: exit %d, want %q, %q and %q:\n%s", code, want, wantPrev, wantFetched, out)
+	}
+	if c := remembered(); c.Size != grown.Size || c.Hash != grown.Hash {
+		t.Fatalf("the state file holds size %d, want the grown checkpoint %d", c.Size, grown.Size)
+	}
+
+	// Rewritten histories, each signed with the log's own key: another
+	// database built from scratch, bigger than the remembered tree (its
+	// first entries differ), and one smaller than it.
+	// A third is padded with single events to exactly the remembered size.
+	for _, tt := range []struct {
+		name     string
+		concerns int
+		size     int64 // pad the forged log to this size (0: leave it)
+		want     string
+	}{
+		{"rewritten and longer", 12, 0, "history was rewritten"},
+		{"rewritten and shorter", 1, 0, "history was removed"},
+		{"rewritten, same size", 2, grown.Size, "a different tree of the same size"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(state)
+			fs, forged := serveLog(t, seededWith(t, skey, tt.concerns), key)
+			for n, err := ledger.Size(ctx, fs.DB()); n < tt.size; n, err = ledger.Size(ctx, fs.DB()) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := fs.Log().Append(ctx, "record.viewed", "forger", "cases", "x", map[string]string{"purpose": "padding"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c, err := fs.Log().Checkpoint(ctx); err != nil || tt.size > 0 && c.Size != tt.size {
+				t.Fatalf("forged checkpoint: %v, %v", c, err)
+			}
+			// The forged log is well signed: alone, an auditor with no
+			// memory accepts it.
+			if code, stdout, stderr := runVigil(t, "verify", "--url", forged+"/log", "--key", key.VerifierKey()); code != 0 {
+				t.Fatalf("the forged log does not even verify alone: %s%s", stdout, stderr)
+			}
+			code, out := audit(forged)
+			if code != 1 || !strings.Contains(out, "FAILED") || !strings.Contains(out, tt.want) {
+				t.Errorf("audit of a rewritten log against the state file: exit %d, want FAILED with %q:\n%s", code, tt.want, out)
+			}
+			if after, _ := os.ReadFile(state); !bytes.Equal(after, before) {
+				t.Error("the refused checkpoint replaced the remembered one in the state file")
+			}
+		})
+	}
+
 	// An auditor given the wrong key refuses the log.
-	skey, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
-	other, _ := ledger.ParseKey(skey)
-	if code, stdout, _ := runVigil(t, "verify", "--url", srv.URL+"/log", "--key", other.VerifierKey()); code != 1 || !strings.Contains(stdout, "FAILED") {
+	skey2, _, _ := ledger.GenerateKey("cli.vigil.invalid/log")
+	other := mustKey(t, skey2)
+	if code, stdout, _ := runVigil(t, "verify", "--url", addr+"/log", "--key", other.VerifierKey()); code != 1 || !strings.Contains(stdout, "FAILED") {
 		t.Errorf("audit with another key: exit %d: %s", code, stdout)
 	}
+}
+
+// runningDemo is a `vigil demo` running in-process.
+type runningDemo struct {
+	dir      string
+	df       demoFile
+	out, err *bytes.Buffer
+	cancel   context.CancelFunc
+	done     chan int
+}
+
+// startDemo runs `vigil demo` on a temporary folder and a free port, as a
+// new user would, and waits for its demo.json.
+func startDemo(t *testing.T, args ...string) *runningDemo {
+	t.Helper()
+	d := &runningDemo{dir: t.TempDir(), out: &bytes.Buffer{}, err: &bytes.Buffer{}, done: make(chan int, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	args = append([]string{"demo", "--dir", d.dir, "--addr", "127.0.0.1:0"}, args...)
+	go func() { d.done <- run(ctx, args, d.out, d.err) }()
+	t.Cleanup(func() { d.stop() })
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		b, err := os.ReadFile(filepath.Join(d.dir, "demo.json"))
+		if err == nil && json.Unmarshal(b, &d.df) == nil {
+			return d
+		}
+		select {
+		case code := <-d.done:
+			d.done <- code
+			t.Fatalf("demo exited with %d before writing demo.json: %s", code, d.err.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo.json not written within two minutes: %s", d.err.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop stops the demo and returns its exit code.
+func (d *runningDemo) stop() int {
+	d.cancel()
+	code := <-d.done
+	d.done <- code
+	return code
 }
 
 // TestDemo runs `vigil demo` as a new user would and checks that it serves,
 // writes demo.json, and that its log verifies.
 func TestDemo(t *testing.T) {
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var out, errb bytes.Buffer
-	go func() { done <- run(ctx, []string{"demo", "--dir", dir, "--addr", "127.0.0.1:0"}, &out, &errb) }()
-	var df demoFile
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
-		if err == nil && json.Unmarshal(b, &df) == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("demo.json not written within a minute: %s", errb.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	d := startDemo(t)
+	df, dir := d.df, d.dir
 	resp, err := http.Get(df.URL + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", err, resp)
@@ -209,12 +359,11 @@ func TestDemo(t *testing.T) {
 	if code, stdout, stderr := runVigil(t, "verify", "--url", df.URL+"/log", "--key", df.LogKey); code != 0 {
 		t.Errorf("verify the demo's log: exit %d: %s%s", code, stdout, stderr)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("demo exit %d: %s", code, errb.String())
+	if code := d.stop(); code != 0 {
+		t.Errorf("demo exit %d: %s", code, d.err.String())
 	}
-	if !strings.Contains(out.String(), df.URL) || !strings.Contains(out.String(), df.LogKey) {
-		t.Errorf("demo output lacks the URL or key:\n%s", out.String())
+	if !strings.Contains(d.out.String(), df.URL) || !strings.Contains(d.out.String(), df.LogKey) {
+		t.Errorf("demo output lacks the URL or key:\n%s", d.out.String())
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -18,6 +19,11 @@ type AuditReport struct {
 	Checkpoint *Checkpoint // the checkpoint now trusted
 	Previous   *Checkpoint // the one remembered from the last audit, if any
 	Checked    int64       // entries fetched and checked in this audit
+	// SignedAt is when the log signed the checkpoint, from its timestamp
+	// (zero for a checkpoint without one). A log that has recorded nothing
+	// new still re-signs every ten minutes, so an old time means the log
+	// served is not live: frozen, or a copy.
+	SignedAt time.Time
 }
 
 // Summary is the one line `vigil verify --url` prints.
@@ -25,6 +31,9 @@ func (a *AuditReport) Summary() string {
 	s := fmt.Sprintf("ok: checkpoint size %d root %x verified; %d entries fetched and checked against the tree", a.Checkpoint.Size, a.Checkpoint.Hash[:8], a.Checked)
 	if a.Previous != nil {
 		s += fmt.Sprintf("; consistent with the previous checkpoint of size %d", a.Previous.Size)
+	}
+	if !a.SignedAt.IsZero() {
+		s += "; signed at " + a.SignedAt.UTC().Format(time.RFC3339)
 	}
 	return s
 }
@@ -54,6 +63,9 @@ func Audit(ctx context.Context, client *http.Client, base, vkey string, prev []b
 		return nil, err
 	}
 	rep := &AuditReport{Checkpoint: c}
+	if rep.SignedAt, _, err = CheckpointTime(msg, vkey); err != nil {
+		return nil, err
+	}
 	tree := tlog.Tree{N: c.Size, Hash: c.Hash}
 	hr := tlog.TileHashReader(tree, f)
 	var from int64

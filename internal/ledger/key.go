@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	tnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -21,6 +22,10 @@ type Key struct {
 	signer   note.Signer
 	verifier note.Verifier
 	vkey     string
+	// timestamper adds the time of signing to a checkpoint: a C2SP
+	// tlog-cosignature (cosignature/v1) by the log's own key. See
+	// signCheckpoint.
+	timestamper note.Signer
 }
 
 // GenerateKey makes a new signing key for a log with the given origin (for
@@ -64,7 +69,15 @@ func ParseKey(skey string) (*Key, error) {
 	if verifier.KeyHash() != signer.KeyHash() {
 		return nil, errors.New("ledger: the signing key's hash does not match its key")
 	}
-	return &Key{signer: signer, verifier: verifier, vkey: vkey}, nil
+	// C2SP tlog-cosignature lets a key that signs notes also make
+	// cosignatures: the key ID (algorithm byte 0x04) and the signed
+	// message (which starts "cosignature/v1\n", never a log origin)
+	// differ, so neither signature can be taken for the other.
+	timestamper, err := tnote.NewSignerForCosignatureV1(skey)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: the signing key cannot make timestamps: %w", err)
+	}
+	return &Key{signer: signer, verifier: verifier, vkey: vkey, timestamper: timestamper}, nil
 }
 
 // LoadKey reads a signing key file. It refuses a file that others can read,
@@ -96,6 +109,18 @@ func WriteKeyFile(path, skey string) error {
 		return fmt.Errorf("ledger: write key: %w", err)
 	}
 	return f.Close()
+}
+
+// TimestampVerifier returns the verifier of the time the log adds to its
+// checkpoints (a cosignature/v1 by the log's key), made from the log's
+// verifier key vkey: whoever trusts the log's key can check when it
+// signed.
+func TimestampVerifier(vkey string) (note.Verifier, error) {
+	v, err := tnote.NewVerifierForCosignatureV1(strings.TrimSpace(vkey))
+	if err != nil {
+		return nil, fmt.Errorf("ledger: timestamp verifier: %w", err)
+	}
+	return v, nil
 }
 
 // Origin returns the log's origin, the key's name.

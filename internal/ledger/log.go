@@ -35,6 +35,10 @@ type Config struct {
 	// 250ms); a checkpoint covers new entries within this time plus the
 	// signing time, well inside the 1 s the design asks for.
 	CheckpointEvery time.Duration
+	// ResignEvery is how long an idle log waits before signing its latest
+	// tree again with a new timestamp (default 10 minutes; see
+	// checkpointLoop).
+	ResignEvery time.Duration
 }
 
 // Log is a verifiable log stored beside the domain tables of one database.
@@ -47,6 +51,7 @@ type Log struct {
 
 	maxBatch        int
 	checkpointEvery time.Duration
+	resignEvery     time.Duration
 
 	reqs   chan *request
 	dirty  chan struct{}
@@ -91,6 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		logger:          cfg.Logger,
 		maxBatch:        cfg.MaxBatch,
 		checkpointEvery: cfg.CheckpointEvery,
+		resignEvery:     cfg.ResignEvery,
 		reqs:            make(chan *request, 4096),
 		dirty:           make(chan struct{}, 1),
 		quit:            make(chan struct{}),
@@ -105,6 +111,9 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	}
 	if l.checkpointEvery <= 0 {
 		l.checkpointEvery = 250 * time.Millisecond
+	}
+	if l.resignEvery <= 0 {
+		l.resignEvery = 10 * time.Minute
 	}
 	for _, t := range cfg.Tables {
 		l.tables[t] = true

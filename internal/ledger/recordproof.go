@@ -44,7 +44,7 @@ func (l *Log) ProveRecord(ctx context.Context, objectType, objectID string) (*Re
 	} else if err != nil {
 		return nil, fmt.Errorf("ledger: prove record: %w", err)
 	}
-	err = l.db.Reader.QueryRowContext(ctx, l.db.Rebind(`SELECT note FROM log_checkpoints WHERE size > ? ORDER BY size LIMIT 1`), p.Index).Scan(&p.Checkpoint)
+	err = l.db.Reader.QueryRowContext(ctx, l.db.Rebind(`SELECT note FROM log_checkpoints WHERE size > ? ORDER BY size, signed_at LIMIT 1`), p.Index).Scan(&p.Checkpoint)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotCovered
 	} else if err != nil {

@@ -408,7 +408,7 @@ func verifyTiles(ctx context.Context, db *sqldb.DB, r *Report, tree *memTree) er
 
 // verifyCheckpoints checks every stored checkpoint's signature and root.
 func verifyCheckpoints(ctx context.Context, db *sqldb.DB, r *Report, v note.Verifier, tree *memTree) error {
-	rows, err := db.Reader.QueryContext(ctx, `SELECT size, note FROM log_checkpoints ORDER BY size`)
+	rows, err := db.Reader.QueryContext(ctx, `SELECT size, note FROM log_checkpoints ORDER BY size, signed_at`)
 	if err != nil {
 		return fmt.Errorf("read checkpoints: %w", err)
 	}

@@ -247,28 +247,66 @@ func importUser(t testing.TB, e *env, id vigil.ID) *vigil.User {
 
 // BenchmarkLoadTown loads a town (sixteen years, about 43,000 concerns)
 // into SQLite and prints concerns loaded per second and the total time.
-// Region scale (a million concerns) is loaded by
-//
-//	go run ./cmd/vigil demo --scale region --dir /tmp/region
-//
-// which prints its load time; it takes several minutes.
+// Region scale (a million concerns) is BenchmarkLoadRegion.
 func BenchmarkLoadTown(b *testing.B) {
 	for range b.N {
-		path := filepath.Join(b.TempDir(), "town.db")
-		e := openEmptyStore(b, "sqlite:"+path)
-		g := synth.NewGenerator(synth.WorldOptions{Seed: 1, Scale: synth.ScaleTown, End: vigil.Now()})
-		start := time.Now()
-		_, st, err := synth.Load(context.Background(), e.store, g, synth.LoadOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		took := time.Since(start)
-		b.ReportMetric(float64(st.Concerns)/took.Seconds(), "concerns/s")
-		b.ReportMetric(took.Seconds(), "load-s")
-		b.ReportMetric(float64(e.store.Log().Stats().Entries.Load())/took.Seconds(), "entries/s")
-		if fi, err := os.Stat(path); err == nil {
-			b.ReportMetric(float64(fi.Size())/(1<<20), "MB-db")
-		}
-		fmt.Fprintf(os.Stderr, "town: %s\n", st)
+		benchLoad(b, synth.ScaleTown)
 	}
+}
+
+// BenchmarkLoadRegion loads a region (sixteen years, about a million
+// concerns) through the application into SQLite, as
+// `vigil demo --scale region` does, and prints the total time and
+// concerns per second. It takes about an hour, so it runs only when asked:
+//
+//	VIGIL_BENCH_SCALE=region go test ./internal/sqlstore -run XXX -bench LoadRegion -benchtime 1x -timeout 0
+//
+// VIGIL_BENCH_SCALE=town runs the same code on a town, to try it quickly.
+func BenchmarkLoadRegion(b *testing.B) {
+	name := os.Getenv("VIGIL_BENCH_SCALE")
+	if name == "" {
+		b.Skip("set VIGIL_BENCH_SCALE=region to load a region (about an hour), or town to try it")
+	}
+	sc, err := synth.ParseScale(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range b.N {
+		benchLoad(b, sc)
+	}
+}
+
+// benchLoad loads a world of scale sc into a new SQLite file, reporting
+// each stage on stderr, and prints the figures.
+func benchLoad(b *testing.B, sc synth.Scale) {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), string(sc)+".db")
+	e := openEmptyStore(b, "sqlite:"+path)
+	start := time.Now()
+	g := synth.NewGenerator(synth.WorldOptions{Seed: 1, Scale: sc, End: vigil.Now()})
+	build := time.Since(start)
+	lastStage, lastTenth := "", -1
+	progress := func(stage string, done, total int) {
+		tenth := 0
+		if total > 0 {
+			tenth = 10 * done / total
+		}
+		if sc != synth.ScaleTown && (stage != lastStage || tenth != lastTenth) {
+			fmt.Fprintf(os.Stderr, "  %s: %d/%d (%.0fs)\n", stage, done, total, time.Since(start).Seconds())
+			lastStage, lastTenth = stage, tenth
+		}
+	}
+	_, st, err := synth.Load(context.Background(), e.store, g, synth.LoadOptions{Progress: progress})
+	if err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	b.ReportMetric(float64(st.Concerns)/took.Seconds(), "concerns/s")
+	b.ReportMetric(took.Seconds(), "load-s")
+	b.ReportMetric(float64(e.store.Log().Stats().Entries.Load())/took.Seconds(), "entries/s")
+	if fi, err := os.Stat(path); err == nil {
+		b.ReportMetric(float64(fi.Size())/(1<<20), "MB-db")
+	}
+	fmt.Fprintf(os.Stderr, "%s: built in %.1fs, loaded %d concerns in %.1fs in all (%.0f concerns/s): %s\n", sc, build.Seconds(), st.Concerns,
+		took.Seconds(), float64(st.Concerns)/took.Seconds(), st)
 }

@@ -152,7 +152,8 @@ func Load(ctx context.Context, st Loader, g *Generator, opt LoadOptions) (*Town,
 
 func newLoader(st Loader, g *Generator, opt LoadOptions, now time.Time) *loader {
 	l := &loader{st: st, g: g, w: g.World(), opt: opt, now: now, recentFrom: now.Add(-opt.Recent), cal: workday.England(),
-		r: newRNG(0, 0), users: map[*Staff]vigil.ID{}, teams: map[*Team]*vigil.Team{}, postsOf: map[vigil.AgencyKind][]*Post{}}
+		r: newRNG(0, 0), users: map[*Staff]vigil.ID{}, teams: map[*Team]*vigil.Team{}, postsOf: map[vigil.AgencyKind][]*Post{},
+		people: map[EntityID]*Person{}, lac: map[EntityID]bool{}, home: map[EntityID]*liveCase{}}
 	l.prepare()
 	return l
 }
@@ -178,6 +179,14 @@ type loader struct {
 
 	live  []*liveCase
 	stats LoadStats
+
+	// What the council knows of a child it works with (see
+	// load_casework.go): who is in care, whose looked-after episode is
+	// on a case already, and each child's open recent case.
+	people map[EntityID]*Person
+	lac    map[EntityID]bool
+	home   map[EntityID]*liveCase
+	town   *Town
 }
 
 // demoPost says which post each demo login (demoStaff) holds in a world:
@@ -284,6 +293,7 @@ func (l *loader) staff(ctx context.Context) (*Town, error) {
 		}
 	}
 	town.Logins = logins
+	l.town = town
 	l.dutyUser, l.approverUser = town.Login("duty.manager").User, town.Login("team.manager").User
 	if err := st.SetDutyManager(ctx, sys, town.Teams["front_door"].ID, l.dutyUser.ID); err != nil {
 		return nil, fmt.Errorf("synth: duty manager: %w", err)
@@ -296,6 +306,9 @@ func (l *loader) staff(ctx context.Context) (*Town, error) {
 func (l *loader) prepare() {
 	for _, s := range l.w.Staff {
 		l.users[s] = vigil.NewID()
+	}
+	for _, p := range l.w.People {
+		l.people[p.ID] = p
 	}
 	for _, p := range l.w.Posts {
 		l.postsOf[p.Team.Agency.Kind] = append(l.postsOf[p.Team.Agency.Kind], p)
@@ -367,13 +380,15 @@ type step struct {
 	kind, outcome, reason, late  string
 	approve                      bool // taken by a second manager (closure approval)
 	returnInterview, missingFrom bool
+	episode                      int // for a missing or return step: which of the case's episodes
 }
 
 // liveCase is a recent case to work through live casework.
 type liveCase struct {
 	caseID  vigil.ID
-	missing *MissingEpisode
+	missing []*MissingEpisode // its own, and later ones of the same child (load_casework.go)
 	steps   []step
+	extra   extraWork
 }
 
 var lateReasons = []string{
@@ -412,14 +427,18 @@ func (l *loader) plan(rep *Report) []step {
 	case rep.Handling == HandlingNoFurtherAction:
 		add(vigil.DecideReferral, "no_further_action", pick(r, []string{"Information shared with the school; no role for social care",
 			"Family already supported by early help; no further action", "Threshold for social care not met", "Single incident, now resolved; advice given"}))
-	case serious && r.chance(0.3):
+	case serious && r.chance(0.45), (rep.Category == CatNeglect || rep.Category == CatDomesticAbuse) && r.chance(0.12):
 		add(vigil.DecideReferral, "section47", "Risk of significant harm: strategy discussion with police and health")
 		at = at.Add(time.Duration(r.between(1, 6)) * time.Hour)
 		add(vigil.DecideStrategy, "section47", "Police and health agree to a joint section 47 enquiry")
-		at = at.Add(time.Duration(r.between(5, 14)) * 24 * time.Hour)
-		add(vigil.DecideSection47, "no_conference", "Enquiry complete: risk reduced by the safety plan; no conference needed")
-		at = at.Add(time.Duration(r.between(5, 20)) * 24 * time.Hour)
-		add(vigil.DecideAssessment, "child_in_need", "Child in need plan with the family and the school")
+		if r.chance(0.4) {
+			at = at.Add(time.Duration(r.between(5, 14)) * 24 * time.Hour)
+			add(vigil.DecideSection47, "no_conference", "Enquiry complete: risk reduced by the safety plan; no conference needed")
+			at = at.Add(time.Duration(r.between(5, 20)) * 24 * time.Hour)
+			add(vigil.DecideAssessment, "child_in_need", "Child in need plan with the family and the school")
+		} else {
+			l.protect(&out, &at)
+		}
 	case r.chance(0.2):
 		add(vigil.DecideReferral, "early_help", "Early help offered to the family")
 	default:
@@ -436,6 +455,10 @@ func (l *loader) plan(rep *Report) []step {
 		}
 	}
 	out[0].late = lateReason
+	// A child in care has a looked-after episode on the case; the case
+	// closes only after the child leaves care.
+	careEnd, inCare := l.lookedAfter(rep, &out)
+	at = latest(at, careEnd)
 	// A child back from a missing episode has a return home interview.
 	if m := rep.Missing; m != nil && !m.Returned.IsZero() {
 		ri := m.Returned.Add(time.Duration(r.between(2, 60)) * time.Hour)
@@ -448,9 +471,12 @@ func (l *loader) plan(rep *Report) []step {
 		out = append(out, s)
 		at = latest(at, ri)
 	}
+	if inCare {
+		return sortSteps(out) // still looked after: the case stays open
+	}
 	// The case closes once its work is done.
 	switch out[len(out)-1-boolN(out[len(out)-1].returnInterview)].outcome {
-	case "child_in_need", "early_help":
+	case "child_in_need", "early_help", "end_plan", "no_plan", "ended":
 		at = at.Add(time.Duration(r.between(60, 200)) * 24 * time.Hour)
 	default:
 		at = at.Add(time.Duration(r.between(1, 10)) * 24 * time.Hour)
@@ -459,7 +485,11 @@ func (l *loader) plan(rep *Report) []step {
 	at = at.Add(time.Duration(r.between(2, 120)) * time.Hour)
 	add(vigil.DecideCloseApproval, "approved", "Agreed: the case can close")
 	out[len(out)-1].approve = true
-	// The steps in time order (a return interview may fall anywhere).
+	return sortSteps(out)
+}
+
+// sortSteps puts steps in time order (a return interview may fall anywhere).
+func sortSteps(out []step) []step {
 	slices.SortStableFunc(out, func(a, b step) int { return a.at.Compare(b.at) })
 	return out
 }
@@ -581,7 +611,15 @@ func (l *loader) convert(i int, rep *Report) (vigil.ImportedConcern, *liveCase, 
 	}
 	steps := l.plan(rep)
 	recent := !rep.At.Before(l.recentFrom)
-	complete := len(steps) > 0 && !steps[len(steps)-1].at.After(l.now)
+	attached := recent && rep.Missing != nil && l.attach(rep, steps)
+	if attached {
+		// The episode went onto the child's open case; this report's own
+		// case is closed at once, as history.
+		steps = l.recordedElsewhere(rep)
+		recent = false
+	}
+	// Complete: closed by now (a child still in care has no closure).
+	complete := len(steps) > 0 && steps[len(steps)-1].kind == vigil.DecideCloseApproval && !steps[len(steps)-1].at.After(l.now)
 	switch {
 	case len(steps) == 0:
 		// Never decided: open, with its decision overdue.
@@ -593,18 +631,18 @@ func (l *loader) convert(i int, rep *Report) (vigil.ImportedConcern, *liveCase, 
 		}
 		if m := rep.Missing; m != nil && recent {
 			l.stats.Live++
-			return ic, &liveCase{missing: m}, nil
+			return ic, l.liveCase(rep, nil), nil
 		}
 		return ic, nil, nil
 	case recent:
 		l.stats.Live++
-		return ic, &liveCase{missing: rep.Missing, steps: steps}, nil
+		return ic, l.liveCase(rep, steps), nil
 	}
 	// History: decided by whoever was the duty manager that day, the
 	// closure approved by a second manager.
 	dec := l.holderOf(l.duty, steps[0].at, "")
 	ic.OwnerID = dec
-	if m := rep.Missing; m != nil {
+	if m := rep.Missing; m != nil && !attached {
 		ic.Missing = append(ic.Missing, missingOf(m, l.now))
 	}
 	for _, s := range steps {
@@ -728,22 +766,24 @@ feed:
 // meetsClock lists the decisions that meet a clock. Recorded live after
 // the clock's due time, they need a reason even when taken in time.
 var meetsClock = map[string]bool{vigil.DecideReferral: true, vigil.DecideAssessment: true, vigil.DecideStrategy: true,
-	vigil.DecideReturnInterview: true}
+	vigil.DecideReturnInterview: true, vigil.DecideConference: true, vigil.DecideCoreGroup: true, vigil.DecideReview: true,
+	vigil.DecideLookedAfterReview: true}
 
 // work records one recent case's missing episode and decisions, in time
 // order, up to now.
 func (l *loader) work(ctx context.Context, lc *liveCase) (int, error) {
 	duty, approver := vigil.UserActor(l.dutyUser), vigil.UserActor(l.approverUser)
 	steps := slices.Clone(lc.steps)
-	if m := lc.missing; m != nil {
-		steps = append(steps, step{at: m.From, missingFrom: true})
+	for i, m := range lc.missing {
+		steps = append(steps, step{at: m.From, missingFrom: true, episode: i})
 		if !m.Returned.IsZero() {
-			steps = append(steps, step{at: m.Returned, kind: "return"})
+			steps = append(steps, step{at: m.Returned, kind: "return", episode: i})
 		}
-		slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
 	}
-	var episode vigil.ID
+	sortSteps(steps)
+	episodes := make([]vigil.ID, len(lc.missing))
 	n := 0
+	closed := false
 	for _, s := range steps {
 		if s.at.After(l.now) || ctx.Err() != nil {
 			break
@@ -754,11 +794,11 @@ func (l *loader) work(ctx context.Context, lc *liveCase) (int, error) {
 			var ep *vigil.MissingEpisode
 			ep, err = l.st.RecordMissing(ctx, duty, lc.caseID, s.at, "Reported missing; see the concern for the circumstances")
 			if err == nil {
-				episode = ep.ID
+				episodes[s.episode] = ep.ID
 			}
 		case s.kind == "return":
-			if episode != "" {
-				err = l.st.RecordReturn(ctx, duty, episode, s.at)
+			if id := episodes[s.episode]; id != "" {
+				err = l.st.RecordReturn(ctx, duty, id, s.at)
 			}
 		default:
 			actor := duty
@@ -773,12 +813,18 @@ func (l *loader) work(ctx context.Context, lc *liveCase) (int, error) {
 			_, err = l.st.RecordDecision(ctx, actor, lc.caseID, vigil.NewDecision{Kind: s.kind, Outcome: s.outcome, Reason: s.reason,
 				At: s.at, LateReason: late})
 			n++
+			closed = closed || s.kind == vigil.DecideCloseApproval && s.outcome == "approved"
 		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				return n, err
 			}
 			return n, fmt.Errorf("synth: case %s: %s %s: %w", lc.caseID, s.kind, strconv.Quote(s.outcome), err)
+		}
+	}
+	if !closed && ctx.Err() == nil {
+		if err := l.extras(ctx, lc); err != nil {
+			return n, fmt.Errorf("synth: case %s: %w", lc.caseID, err)
 		}
 	}
 	return n, nil

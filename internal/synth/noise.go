@@ -387,7 +387,11 @@ func addressNoise(r *rng, a *Address, h *habits, know knowledge) (line, locality
 		case 0:
 			line = a.Street.Name
 		case 1:
-			line = strconv.Itoa(a.Number) + " " + a.Street.Name
+			// The flat or building left out; a house has neither, so
+			// only its street is given.
+			if line = strconv.Itoa(a.Number) + " " + a.Street.Name; line == a.Line() {
+				line = a.Street.Name
+			}
 		default:
 			line = "off " + a.Street.Name
 			if a.Flat != "" {

@@ -314,12 +314,41 @@ func TestNoise(t *testing.T) {
 	g, reps := town(t)
 	ents := entities(g.World())
 	var names, nameDiffers, plates, plateDiffers, lookalike, partial, translit, dobSwap int
+	var nicknames, partialAddresses, partialDOBs int
 	for _, r := range reps {
 		for k, m := range r.Mentions {
 			tr := r.Truth.Mentions[k]
 			switch m.Kind {
 			case MentionPerson:
 				p := ents[tr.Entity].(*Person)
+				// What the noise flags promise must show in what was
+				// written: a nickname in place of the name, part of an
+				// address, part of a date of birth.
+				if tr.Noise&NoiseNickname != 0 {
+					written := m.GivenName
+					if written == "" && m.FullName != "" {
+						written = strings.Fields(m.FullName)[0] // the name written in one field
+					}
+					if m.Nickname == "" && (written == "" || written == p.GivenName) {
+						t.Fatalf("mention %s flagged nickname but names %q (nickname field %q), the given name %q: %+v", m.ID, m.GivenName, m.Nickname, p.GivenName, m)
+					}
+					nicknames++
+				}
+				if tr.Noise&NoisePartialAddress != 0 && m.Address != "" {
+					if fullLines(p)[m.Address] {
+						t.Fatalf("mention %s flagged partial address but gives the whole line %q", m.ID, m.Address)
+					}
+					partialAddresses++
+				}
+				switch {
+				case len(m.DOB) == 4 && tr.Noise&NoiseDOBYearOnly != 0, len(m.DOB) == 7 && tr.Noise&NoiseDOBMonthYear != 0:
+					if tr.Noise&NoiseDOBWrong == 0 && !strings.HasPrefix(p.DOB.Format(time.DateOnly), m.DOB) {
+						t.Fatalf("mention %s gives the partial date of birth %q of %s", m.ID, m.DOB, p.DOB.Format(time.DateOnly))
+					}
+					partialDOBs++
+				case len(m.DOB) == 4, len(m.DOB) == 7:
+					t.Fatalf("mention %s gives a partial date of birth %q without its noise flag %s", m.ID, m.DOB, tr.Noise)
+				}
 				if m.GivenName == "" {
 					continue
 				}
@@ -357,8 +386,10 @@ func TestNoise(t *testing.T) {
 	}
 	t.Logf("names %d (%d differ, %d transliterated, %d day/month swapped); plates %d (%d differ, %d look-alike, %d partial)",
 		names, nameDiffers, translit, dobSwap, plates, plateDiffers, lookalike, partial)
+	t.Logf("nicknames %d, partial addresses %d, partial dates of birth %d", nicknames, partialAddresses, partialDOBs)
 	for what, n := range map[string]int{"name differs": nameDiffers, "transliteration": translit, "dob swapped": dobSwap,
-		"plate differs": plateDiffers, "look-alike plate": lookalike, "partial plate": partial} {
+		"plate differs": plateDiffers, "look-alike plate": lookalike, "partial plate": partial,
+		"nickname": nicknames, "partial address": partialAddresses, "partial date of birth": partialDOBs} {
 		if n == 0 {
 			t.Errorf("no %s in the town", what)
 		}
@@ -366,6 +397,20 @@ func TestNoise(t *testing.T) {
 	if nameDiffers*3 > names {
 		t.Errorf("%d of %d names differ from the truth; noise should be the minority", nameDiffers, names)
 	}
+}
+
+// fullLines returns the first lines of every address a person lived at.
+func fullLines(p *Person) map[string]bool {
+	out := map[string]bool{}
+	if p.Household != nil && p.Household.Address != nil {
+		out[p.Household.Address.Line()] = true
+	}
+	for _, pl := range p.Placements {
+		if pl.Address != nil {
+			out[pl.Address.Line()] = true
+		}
+	}
+	return out
 }
 
 // TestFormats checks that every generated phone, postcode, plate and NHS

@@ -170,6 +170,9 @@ func (s *Server) raiseConcern(w http.ResponseWriter, r *http.Request, u *vigil.U
 		s.render(w, r, http.StatusUnprocessableEntity, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise",
 			Form: form, Errors: inputErrors(vigil.ErrorFields(err))})
 		return
+	} else if vigil.ErrorCode(err) == vigil.EUNAVAILABLE {
+		s.notSaved(w, r, err, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise", Form: form})
+		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
@@ -205,6 +208,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		s.render(w, r, http.StatusUnprocessableEntity, "report", &Page{Title: "Report a concern about a child", Form: form, Errors: inputErrors(vigil.ErrorFields(err))})
 		return
+	} else if vigil.ErrorCode(err) == vigil.EUNAVAILABLE {
+		s.notSaved(w, r, err, "report", &Page{Title: "Report a concern about a child", Form: form})
+		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
@@ -221,4 +227,14 @@ func (s *Server) reportReceived(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "received", &Page{Title: "Your report has been received", Data: ref})
+}
+
+// notSaved answers a form whose write the database refused (EUNAVAILABLE)
+// with 503 and the form again, holding everything that was typed: someone
+// who has just written down what happened to a child must be able to try
+// again without writing it a second time.
+func (s *Server) notSaved(w http.ResponseWriter, r *http.Request, err error, name string, p *Page) {
+	s.logger.Error("request failed", "pattern", r.Pattern, "code", vigil.ErrorCode(err), "error", err.Error())
+	p.Errors = []vigil.FieldError{{Message: vigil.ErrorMessage(err)}}
+	s.render(w, r, http.StatusServiceUnavailable, name, p)
 }
