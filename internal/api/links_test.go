@@ -19,7 +19,7 @@ var linkSchemas = map[string]struct {
 }{
 	"Mention": {goType: vigil.Mention{}}, "Link": {goType: vigil.Link{}}, "LinkEvidence": {goType: vigil.LinkEvidence{}},
 	"Entity": {goType: vigil.Entity{}}, "EntityConcern": {goType: vigil.EntityConcern{}}, "EntityRef": {goType: vigil.EntityRef{}},
-	"Network": {goType: vigil.Network{}}, "NetworkNode": {goType: vigil.NetworkNode{}}, "NetworkEdge": {goType: vigil.NetworkEdge{}},
+	"Network": {goType: vigil.Network{}}, "NetworkNode": {goType: vigil.NetworkNode{}}, "NetworkEdge": {goType: vigil.NetworkEdge{}}, "NetworkHop": {goType: vigil.NetworkHop{}},
 	"Hotspot": {goType: vigil.Hotspot{}}, "LinkList": {goType: linkList{}}, "HotspotList": {goType: hotspotList{}},
 	"LinkDecision": {goType: decisionOnLink{}, request: true},
 }
