@@ -44,6 +44,8 @@ const (
 	LinkExactKey      LinkMethod = "exact_key"     // the same normalised plate, phone, handle, address or venue
 	LinkPartialKey    LinkMethod = "partial_key"   // a partial plate whose pattern fits a whole one
 	LinkPattern       LinkMethod = "pattern"       // a saved pattern alert fired: never joins, always for review
+	LinkDescription   LinkMethod = "description"   // a vehicle without a whole plate, its make, colour and taxi firm agreeing: for review
+	LinkSimilarName   LinkMethod = "similar_name"  // a venue whose name shares its rarer words with one in the same district: for review
 )
 
 // LinkEvidence is one field's contribution to a link.
