@@ -138,14 +138,27 @@ func newBlocks(recs []Record, rules []BlockingRule, cross bool, maxBlock, worker
 			for e < len(es) && es[e].key == es[s].key {
 				e++
 			}
-			if n := e - s; n >= 2 {
+			n := e - s
+			probes := n
+			if probe := rules[r].Probe; probe != nil && n >= 2 {
+				probes = 0
+				for _, en := range es[s:e] {
+					if probe(&recs[en.rec]) {
+						probes++
+					}
+				}
+				if probes == 0 {
+					n = 0 // no record here needs the rule: nothing to compare
+				}
+			}
+			if n >= 2 {
 				if maxBlock > 0 && n > maxBlock {
 					b.skipped++
 					b.skippedBy[r]++
 					b.largestSkipped[r] = max(b.largestSkipped[r], n)
 				} else {
 					b.runs = append(b.runs, block{r, int32(s), int32(e)})
-					b.pairs += int64(n) * int64(n-1) / 2
+					b.pairs += runPairs(n, probes)
 				}
 			}
 			s = e
@@ -154,6 +167,13 @@ func newBlocks(recs []Record, rules []BlockingRule, cross bool, maxBlock, worker
 	// Big blocks first, so the workers finish together.
 	slices.SortStableFunc(b.runs, func(x, y block) int { return int((y.end - y.start) - (x.end - x.start)) })
 	return b
+}
+
+// runPairs is the number of pairs generated in a block of n records of
+// which probes need its rule (n when the rule has no Probe).
+func runPairs(n, probes int) int64 {
+	p, q := int64(probes), int64(n-probes)
+	return p*(p-1)/2 + p*q
 }
 
 // shared returns the set of rules under which records i and j share a key.
@@ -194,27 +214,47 @@ func (b *blocks) each(workers int, fn func(w int, i, j int32, rules uint32), pro
 				ru := b.runs[k]
 				es := b.sorted[ru.rule][ru.start:ru.end]
 				multi := b.rules[ru.rule].Key == nil
-				for x := 0; x < len(es); x++ {
-					for y := x + 1; y < len(es); y++ {
-						i, j := es[x].rec, es[y].rec
-						if i == j || (b.cross != nil && b.cross[i] == b.cross[j]) {
+				try := func(x, y int) {
+					i, j := es[x].rec, es[y].rec
+					if i == j || (b.cross != nil && b.cross[i] == b.cross[j]) {
+						return
+					}
+					sh := b.shared(i, j)
+					if sh&(1<<ru.rule) == 0 || sh&(1<<ru.rule-1) != 0 {
+						return // the rule's pair test failed, or an earlier rule found this pair
+					}
+					if multi && firstCommon(b.multi[ru.rule].of(i), b.multi[ru.rule].of(j)) != es[x].key {
+						return // found under another key of this rule
+					}
+					if i > j {
+						i, j = j, i
+					}
+					fn(w, i, j, sh)
+				}
+				probes := len(es)
+				if probe := b.rules[ru.rule].Probe; probe != nil {
+					// Only pairs with a record that needs the rule; a pair
+					// of two such records once.
+					probes = 0
+					for x := range es {
+						if !probe(&b.recs[es[x].rec]) {
 							continue
 						}
-						sh := b.shared(i, j)
-						if sh&(1<<ru.rule) == 0 || sh&(1<<ru.rule-1) != 0 {
-							continue // the rule's pair test failed, or an earlier rule found this pair
+						probes++
+						for y := range es {
+							if y != x && !(y < x && probe(&b.recs[es[y].rec])) {
+								try(x, y)
+							}
 						}
-						if multi && firstCommon(b.multi[ru.rule].of(i), b.multi[ru.rule].of(j)) != es[x].key {
-							continue // found under another key of this rule
+					}
+				} else {
+					for x := 0; x < len(es); x++ {
+						for y := x + 1; y < len(es); y++ {
+							try(x, y)
 						}
-						if i > j {
-							i, j = j, i
-						}
-						fn(w, i, j, sh)
 					}
 				}
-				n := int64(len(es))
-				d := done.Add(n * (n - 1) / 2)
+				d := done.Add(runPairs(len(es), probes))
 				if progress != nil && (k%256 == 0 || d == b.pairs) {
 					progress(d)
 				}
