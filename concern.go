@@ -1,6 +1,7 @@
 package vigil
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,6 +41,9 @@ type Concern struct {
 	OthersInvolved string        `json:"others_involved,omitempty"`
 	Reporter       Reporter      `json:"reporter"`
 	CaseID         ID            `json:"case_id"`
+	// Mentions are the people, vehicles, phones, handles, addresses and
+	// places the concern names (mention.go), when they are read with it.
+	Mentions []*Mention `json:"mentions,omitempty"`
 }
 
 // Reporter is what a member of the public chose to tell about themselves.
@@ -58,6 +62,9 @@ type NewConcern struct {
 	WhatHappened   string
 	OthersInvolved string
 	Reporter       Reporter
+	// Mentions are what the concern names besides its child, recorded
+	// with it in one transaction and matched against everything known.
+	Mentions []Mention
 }
 
 // Field limits, shared by the web forms and the API so that both refuse the same input.
@@ -79,6 +86,21 @@ func (n *NewConcern) Normalize() {
 	n.Reporter.Name = strings.TrimSpace(n.Reporter.Name)
 	n.Reporter.Contact = strings.TrimSpace(n.Reporter.Contact)
 	n.Reporter.Relationship = strings.TrimSpace(n.Reporter.Relationship)
+	for i := range n.Mentions {
+		n.Mentions[i].Normalize()
+	}
+}
+
+// ChildMention is the concern's child as a mention, so that linking can
+// find the same child in other reports as it does for imported ones. It
+// is false when nothing identifies the child (a neighbour's report of "a
+// girl").
+func (n NewConcern) ChildMention() (Mention, bool) {
+	c := n.Child
+	if c.Name == "" && c.DateOfBirth == "" {
+		return Mention{}, false
+	}
+	return Mention{Kind: MentionPerson, Role: MentionChild, FullName: c.Name, DateOfBirth: c.DateOfBirth, Age: c.Age, Address: c.Address}, true
 }
 
 // Validate checks a concern at time now. Professionals must name the child
@@ -129,6 +151,13 @@ func (n NewConcern) Validate(now time.Time) error {
 	}
 	if professional && n.Child.DateOfBirth == "" && n.Child.Age == nil {
 		v.Add("child.date_of_birth", "Enter the child's date of birth, or their age if you do not know it")
+	}
+	if len(n.Mentions) > MaxMentions-1 {
+		v.Add("mentions", "A concern can record at most %d mentions besides its child", MaxMentions-1)
+	} else {
+		for i := range n.Mentions {
+			n.Mentions[i].Validate(&v, fmt.Sprintf("mentions[%d]", i))
+		}
 	}
 	if !n.ReceivedAt.IsZero() {
 		switch {

@@ -44,6 +44,8 @@ const (
 	LinkExactKey      LinkMethod = "exact_key"     // the same normalised plate, phone, handle, address or venue
 	LinkPartialKey    LinkMethod = "partial_key"   // a partial plate whose pattern fits a whole one
 	LinkPattern       LinkMethod = "pattern"       // a saved pattern alert fired: never joins, always for review
+	LinkDescription   LinkMethod = "description"   // a vehicle without a whole plate, its make, colour and taxi firm agreeing: for review
+	LinkSimilarName   LinkMethod = "similar_name"  // a venue whose name shares its rarer words with one in the same district: for review
 )
 
 // LinkEvidence is one field's contribution to a link.
@@ -158,6 +160,20 @@ type Network struct {
 	// Path is a shortest chain of reports from the centre to the entity
 	// asked for, when it is within the network.
 	Path []ID `json:"path,omitempty"`
+	// TimePath is a chain of reports from the centre to the entity asked
+	// for in which each report is dated no earlier than the one before:
+	// the order in which something could have passed along it. It is the
+	// chain that reaches the entity soonest, when there is one.
+	TimePath []NetworkHop `json:"time_path,omitempty"`
+}
+
+// NetworkHop is one step of a time-ordered path: a report naming two
+// entities, and when it was received.
+type NetworkHop struct {
+	From    ID        `json:"from"`
+	To      ID        `json:"to"`
+	Concern ID        `json:"concern"`
+	At      time.Time `json:"at"`
 }
 
 // NetworkNode is one entity in a network.
@@ -218,8 +234,8 @@ type LinkService interface {
 	Entity(ctx context.Context, actor Actor, id ID) (*Entity, error)
 
 	// EntityNetwork returns the network within hops reports of an entity
-	// (1 to 3), with a shortest path to the entity to (if given and
-	// within it), logging the read first. Returns ENOTFOUND, EFORBIDDEN.
+	// (1 to 3), with a shortest path and a time-ordered path to the
+	// entity to (if given and within it), logging the read first. Returns ENOTFOUND, EFORBIDDEN.
 	EntityNetwork(ctx context.Context, actor Actor, id ID, hops int, to ID) (*Network, error)
 
 	// Hotspots returns venues and addresses by the number of distinct

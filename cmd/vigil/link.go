@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	domain "github.com/vigil-project/vigil"
@@ -32,6 +33,8 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	out := fs.String("out", "", "write the pairs here as CSV: id_l,id_r,match_probability (- for standard output)")
 	threshold := fs.Float64("threshold", link.DefaultThreshold, "report pairs whose match probability is at least this (0 < P <= 1); the default is the point where a pair is as likely the same person as not")
 	seed := fs.Uint64("seed", 1, "seed of the random pairs sampled to learn the model, for repeatable runs")
+	maxBlock := 5000
+	fs.IntVar(&maxBlock, "max-block", maxBlock, "leave out blocks of more records than this (a key shared by that many is rarely evidence); a warning says how many were")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vigil link --in people.csv [--in other.csv] --out pairs.csv [--threshold P]")
 		fmt.Fprintln(stderr, "\nFinds records that mention the same person, with no training labels (Fellegi-Sunter weights learnt by EM).\n\nFlags:")
@@ -52,6 +55,8 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &exitError{2, "give --out, the file to write the pairs to (- for standard output)"}
 	case !(*threshold > 0 && *threshold <= 1):
 		return &exitError{2, "--threshold must be a probability above 0 and at most 1"}
+	case maxBlock < 2:
+		return &exitError{2, "--max-block must be at least 2"}
 	}
 
 	start := time.Now()
@@ -63,7 +68,7 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		mentions = append(mentions, ms)
 	}
-	opt := link.Options{Threshold: *threshold, Seed: *seed}
+	opt := link.Options{Threshold: *threshold, Seed: *seed, MaxBlock: maxBlock}
 	if isTerminal(stderr) {
 		opt.Progress = progressBar(stderr)
 	}
@@ -92,7 +97,30 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	el := time.Since(start)
 	fmt.Fprintf(stderr, "%d records, %d pairs compared, %d pairs with match probability >= %g written to %s (%.1fs, %.0f records/s)\n",
 		records, res.Stats.PairsCompared, len(res.Pairs), *threshold, *out, el.Seconds(), float64(records)/el.Seconds())
+	printBlocking(stderr, res.Stats, maxBlock)
 	return nil
+}
+
+// printBlocking says how many pairs each blocking rule kept for comparison
+// (each pair counted under the first rule that found it), and warns of
+// blocks left out as too large: pairs that only such a block would have
+// found are never compared, so a true match there is missed.
+func printBlocking(w io.Writer, st link.Stats, maxBlock int) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "blocking rule\tpairs kept\tblocks skipped")
+	for _, r := range st.ByRule {
+		skipped := "-"
+		if r.BlocksSkipped > 0 {
+			skipped = fmt.Sprintf("%d (largest %d records)", r.BlocksSkipped, r.LargestSkipped)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\n", r.Rule, r.Pairs, skipped)
+	}
+	tw.Flush()
+	if st.BlocksSkipped > 0 {
+		fmt.Fprintf(w, "warning: %d blocks larger than %d records were skipped; pairs only they would find were not compared "+
+			"(a value shared by that many records, such as a default date of birth or a switchboard number, is rarely evidence)\n",
+			st.BlocksSkipped, maxBlock)
+	}
 }
 
 // inputError shows the user the message of an input problem.

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -158,5 +159,46 @@ func TestLinkProgressBar(t *testing.T) {
 	s := b.String()
 	if !strings.Contains(s, "sampling pairs for u...") || !strings.Contains(s, "[##############################] 100/100") {
 		t.Errorf("progress output %q", s)
+	}
+}
+
+// TestLinkBlockingReport: the run says how many pairs each blocking rule
+// kept, and warns when a block was left out as too large.
+func TestLinkBlockingReport(t *testing.T) {
+	// Five people born the same day: the "dob+..." blocks hold all five.
+	people := `id,given_name,family_name,dob,phone
+s1,Amir,Shah,2009-03-14,07700 900001
+s2,Amira,Shah,2009-03-14,07700 900001
+s3,Ben,Shaw,2009-03-14,
+s4,Bea,Sharp,2009-03-14,
+s5,Bo,Shore,2009-03-14,
+`
+	in := writeTemp(t, "people.csv", people)
+	for _, tc := range []struct {
+		name     string
+		maxBlock string
+		warn     bool
+	}{
+		{"all blocks compared", "100", false},
+		{"a block too large", "4", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := vigilLink(t, "link", "--in", in, "--out", filepath.Join(t.TempDir(), "p.csv"), "--max-block", tc.maxBlock)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if m := regexp.MustCompile(`(?m)^phone +(\d+) `).FindStringSubmatch(stderr); m == nil || m[1] != "1" || !strings.Contains(stderr, "pairs kept") {
+				t.Errorf("the phone rule did not keep 1 pair:\n%s", stderr)
+			}
+			if got := strings.Contains(stderr, "warning: ") && strings.Contains(stderr, "larger than "+tc.maxBlock+" records were skipped"); got != tc.warn {
+				t.Errorf("warning shown: %v, want %v:\n%s", got, tc.warn, stderr)
+			}
+			if tc.warn && !strings.Contains(stderr, "(largest 5 records)") {
+				t.Errorf("the rule's skipped block is not described:\n%s", stderr)
+			}
+		})
+	}
+	if code, _, stderr := vigilLink(t, "link", "--in", in, "--out", "-", "--max-block", "1"); code != 2 {
+		t.Errorf("--max-block 1: exit %d (%s), want 2", code, stderr)
 	}
 }

@@ -83,6 +83,7 @@ func (h *handler) routes() {
 	h.mux.HandleFunc("POST /api/v1/cases/{id}/referrals", h.authed(h.sendReferral))
 	h.mux.HandleFunc("POST /api/v1/referrals/{id}/acknowledge", h.authed(h.acknowledgeReferral))
 	h.mux.HandleFunc("POST /api/v1/cases/{id}/shares", h.authed(h.recordShare))
+	h.mux.HandleFunc("POST /api/v1/cases/{id}/mentions", h.authed(h.recordCaseMentions))
 	h.mux.HandleFunc("GET /api/v1/escalations", h.authed(h.listEscalations))
 	h.mux.HandleFunc("POST /api/v1/escalations/{id}/resolve", h.authed(h.resolveEscalation))
 	h.mux.HandleFunc("GET /api/v1/openapi.json", h.openAPI)

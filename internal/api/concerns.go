@@ -18,6 +18,9 @@ type concernRequest struct {
 	WhatHappened   string       `json:"what_happened"`
 	OthersInvolved string       `json:"others_involved"`
 	ReceivedAt     string       `json:"received_at"` // RFC 3339; empty means now
+	// Mentions are who and what the concern names besides its child
+	// (mentions.go); the child is recorded as a mention of its own.
+	Mentions []mentionRequest `json:"mentions"`
 }
 
 type childRequest struct {
@@ -54,6 +57,7 @@ func (req concernRequest) newConcern(now time.Time) (vigil.NewConcern, error) {
 			Age: req.Child.Age, Address: req.Child.Address},
 		WhatHappened:   req.WhatHappened,
 		OthersInvolved: req.OthersInvolved,
+		Mentions:       mentionsOf(req.Mentions),
 	}
 	if req.ReceivedAt == "" {
 		return n, nil

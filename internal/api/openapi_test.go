@@ -113,6 +113,9 @@ func TestOpenAPISchemas(t *testing.T) {
 	}{
 		{name: "NewConcern", goType: concernRequest{}, request: true},
 		{name: "NewChild", goType: childRequest{}, request: true},
+		{name: "NewMention", goType: mentionRequest{}, request: true},
+		{name: "NewCaseMentions", goType: caseMentionsRequest{}, request: true},
+		{name: "MentionList", goType: mentionList{}},
 		{name: "ConcernCreated", goType: concernResponse{}},
 		{name: "Concern", goType: vigil.Concern{}},
 		{name: "Child", goType: vigil.Child{}},

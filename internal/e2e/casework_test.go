@@ -100,7 +100,7 @@ func TestReferralToConference(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#child-name"), "Keira Conference-Test"),
 		chromedp.SendKeys(chromedp.CSS("#child-age"), "14"),
 		chromedp.SendKeys(chromedp.CSS("#what-happened"), "Collected from school by different older men in cars; says one is her boyfriend, aged 24."),
-		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.Click(chromedp.CSS("#raise-concern")),
 		chromedp.WaitVisible(chromedp.CSS("#chronology")))
 	u, err := url.Parse(location(t, ctx))
 	if err != nil || !strings.HasPrefix(u.Path, "/cases/") {

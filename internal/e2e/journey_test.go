@@ -60,7 +60,7 @@ func TestProfessionalRaisesConcern(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#dob-day"), "31"),
 		chromedp.SendKeys(chromedp.CSS("#dob-month"), "2"),
 		chromedp.SendKeys(chromedp.CSS("#dob-year"), "2012"),
-		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.Click(chromedp.CSS("#raise-concern")),
 		chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
 	summary := text(t, ctx, ".govuk-error-summary")
 	for _, want := range []string{"real date", "Describe what happened"} {
@@ -77,7 +77,7 @@ func TestProfessionalRaisesConcern(t *testing.T) {
 		chromedp.Clear(chromedp.CSS("#dob-day")),
 		chromedp.SendKeys(chromedp.CSS("#dob-day"), "28"),
 		chromedp.SendKeys(chromedp.CSS("#what-happened"), "Seen getting into a silver car with two older men outside school at 15:20."),
-		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.Click(chromedp.CSS("#raise-concern")),
 		chromedp.WaitVisible(chromedp.CSS("#chronology")))
 	duty := a.town.Login("duty.manager").User
 	if owner := text(t, ctx, "#owner"); !strings.Contains(owner, duty.Name) {

@@ -100,3 +100,43 @@ func TestScoreUnprepared(t *testing.T) {
 		t.Errorf("probability %v", p)
 	}
 }
+
+// TestCandidatesProbe: a rule with a Probe generates only the pairs with a
+// record that needs it, each once, and counts only those as generated.
+func TestCandidatesProbe(t *testing.T) {
+	// Everyone shares the key; records 0, 3 and 5 need the rule.
+	rule := BlockingRule{Name: "everyone", Key: func(*Record) uint64 { return 7 },
+		Probe: func(r *Record) bool { return r.Family == "" },
+		Pair:  func(a, b *Record) bool { return a.Family == "" || b.Family == "" }}
+	var ms []Mention
+	for i := range 8 {
+		m := Mention{ID: fmt.Sprint(i), GivenName: "amy", FamilyName: "lee"}
+		if i == 0 || i == 3 || i == 5 {
+			m.FamilyName = ""
+		}
+		ms = append(ms, m)
+	}
+	seen := map[[2]int]bool{}
+	gen, _ := Candidates(NormaliseAll(ms), Options{Rules: []BlockingRule{rule}}, func(i, j int, _ uint32) {
+		if seen[[2]int{i, j}] {
+			t.Errorf("pair (%d, %d) twice", i, j)
+		}
+		seen[[2]int{i, j}] = true
+		if ms[i].FamilyName != "" && ms[j].FamilyName != "" {
+			t.Errorf("pair (%d, %d) has no record that needs the rule", i, j)
+		}
+	})
+	// 3 probes: 3 pairs among them and 3×5 with the others.
+	if len(seen) != 18 || gen != 18 {
+		t.Errorf("%d pairs, %d generated; want 18 of each", len(seen), gen)
+	}
+	// A block with no record that needs the rule is not compared at all.
+	for i := range ms {
+		ms[i].FamilyName = "lee"
+	}
+	n := 0
+	gen, skipped := Candidates(NormaliseAll(ms), Options{Rules: []BlockingRule{rule}, MaxBlock: 4}, func(int, int, uint32) { n++ })
+	if n != 0 || gen != 0 || skipped != 0 {
+		t.Errorf("no probes: %d pairs, %d generated, %d blocks skipped; want none", n, gen, skipped)
+	}
+}

@@ -75,10 +75,14 @@ type Stats struct {
 	Durations map[string]time.Duration
 }
 
-// RuleStats counts the candidate pairs a blocking rule found first.
+// RuleStats counts what a blocking rule did: the candidate pairs it kept
+// for comparison (those it found first), and the blocks it left out as
+// larger than Options.MaxBlock, with the size of the largest.
 type RuleStats struct {
-	Rule  string
-	Pairs int64
+	Rule           string
+	Pairs          int64
+	BlocksSkipped  int
+	LargestSkipped int // records in the largest block left out
 }
 
 // Result is the outcome of Dedupe or Link.
@@ -247,7 +251,7 @@ func run(ctx context.Context, recs []Record, nLeft int, cross bool, opt Options)
 		byRule[w][bits.TrailingZeros32(rules)]++
 	}, func(done int64) { progress("comparing pairs", done, b.pairs) })
 	for r, rule := range opt.Rules {
-		rs := RuleStats{Rule: rule.Name}
+		rs := RuleStats{Rule: rule.Name, BlocksSkipped: b.skippedBy[r], LargestSkipped: b.largestSkipped[r]}
 		for w := range byRule {
 			rs.Pairs += byRule[w][r]
 		}

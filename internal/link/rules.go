@@ -16,6 +16,11 @@ type BlockingRule struct {
 	// Pair, when set, must also hold for a pair sharing the key to be a
 	// candidate; it lets a broad key serve only the records that need it.
 	Pair func(a, b *Record) bool
+	// Probe, when set, marks the records that need the rule: only pairs
+	// with at least one of them are generated, so a broad key costs the
+	// few records that need it times their block, not the block squared.
+	// Pair must then hold only for such pairs.
+	Probe func(r *Record) bool
 	// Fields is the set of comparison fields (bit FieldGiven and so on)
 	// that the key depends on, directly or by correlation: EM leaves them
 	// out when learning from this rule's pairs, since its blocks make them
@@ -81,6 +86,16 @@ var DefaultRules = []BlockingRule{
 		return newKey(9).str(r.GivenKeys[0]).num(int(r.DOB.Y)).byte(byte(r.DOB.M)).sum(r.GivenKeys[0] != "" && r.DOB.M != 0)
 	}},
 	{Name: "given sound+family sound in either order+birth decade", Fields: names | birth, Keys: soundDecadeKeys},
+	{Name: "given sound+family sound in either order+day and month of birth", Fields: names | birth, Key: func(r *Record) uint64 {
+		a, b := orderedSounds(r)
+		return newKey(20).str(a).str(b).byte(byte(r.DOB.M)).byte(byte(r.DOB.D)).sum(a != "" && r.DOB.M != 0 && r.DOB.D != 0)
+	}},
+	{Name: "one name's sound+birth year, for records without a full name", Fields: names | birth, Keys: oneNameYearKeys,
+		Probe: lacksFullName, Pair: func(a, b *Record) bool { return lacksFullName(a) || lacksFullName(b) }},
+	{Name: "dob with day and month in either order+given initial", Fields: birth | given, Key: func(r *Record) uint64 {
+		d, m := min(r.DOB.D, r.DOB.M), max(r.DOB.D, r.DOB.M)
+		return newKey(21).num(int(r.DOB.Y)).byte(byte(d)).byte(byte(m)).initial(r.Given).sum(r.DOB.Full() && r.DOB.D <= 12 && r.Given != "")
+	}},
 	{Name: "dob+postcode", Fields: birth | places, Key: func(r *Record) uint64 {
 		return newKey(11).date(r.DOB).str(r.Postcode.Full).sum(r.DOB.Full() && r.Postcode.Full != "")
 	}},
@@ -93,6 +108,10 @@ var DefaultRules = []BlockingRule{
 	{Name: "family sound+postcode", Fields: family | places, Key: func(r *Record) uint64 {
 		return newKey(14).str(r.FamilyKeys[0]).str(r.Postcode.Full).sum(r.FamilyKeys[0] != "" && r.Postcode.Full != "")
 	}},
+	{Name: "given sound+family sound in either order+locality", Fields: names | places, Key: func(r *Record) uint64 {
+		a, b := orderedSounds(r)
+		return newKey(22).str(a).str(b).str(r.Locality).sum(a != "" && r.Locality != "")
+	}},
 	{Name: "street+postcode", Fields: places, Key: func(r *Record) uint64 {
 		st := streetName(r.Address)
 		return newKey(15).str(st).str(r.Postcode.Full).sum(st != "" && r.Postcode.Full != "")
@@ -100,24 +119,58 @@ var DefaultRules = []BlockingRule{
 	{Name: "house number+start of an address word", Fields: places, Keys: houseKeys},
 }
 
-// soundDecadeKeys passes the sounds of both names, in either order, with the
-// decade of birth. A record without a year of birth passes one key for each
-// decade, so it still meets every record with the same names.
-func soundDecadeKeys(r *Record, add func(uint64)) {
+// orderedSounds returns the sounds of both names in a fixed order, so that
+// swapped names give the same key; "" when either is missing.
+func orderedSounds(r *Record) (string, string) {
 	a, b := r.GivenKeys[0], r.FamilyKeys[0]
 	if a == "" || b == "" {
+		return "", ""
+	}
+	return min(a, b), max(a, b)
+}
+
+// soundDecadeKeys passes the sounds of both names, in either order, with the
+// decade of birth, and the neighbouring decade when the year is within one
+// of it (2009 and 2010 are a slip apart, not a decade). A record without a
+// year of birth passes one key for each decade, so it still meets every
+// record with the same names.
+func soundDecadeKeys(r *Record, add func(uint64)) {
+	a, b := orderedSounds(r)
+	if a == "" {
 		return
 	}
-	if a > b {
-		a, b = b, a
-	}
 	k := newKey(10).str(a).str(b)
-	if r.DOB.Y != 0 {
-		add(k.num(int(r.DOB.Y) / 10).sum(true))
+	if y := int(r.DOB.Y); y != 0 {
+		add(k.num(y / 10).sum(true))
+		if (y+1)/10 != y/10 {
+			add(k.num((y + 1) / 10).sum(true))
+		}
+		if (y-1)/10 != y/10 {
+			add(k.num((y - 1) / 10).sum(true))
+		}
 		return
 	}
 	for d := 188; d <= time.Now().Year()/10; d++ {
 		add(k.num(d).sum(true))
+	}
+}
+
+// lacksFullName reports whether a record misses its given or family name.
+func lacksFullName(r *Record) bool { return r.Given == "" || r.Family == "" }
+
+// oneNameYearKeys passes the sound of each name with the year of birth:
+// two records one of which lacks a name still meet when the name they
+// share sounds alike and they give the same year, whatever their day and
+// month and whichever field the name was written in. (Years one apart too
+// would find more, at three times the comparisons.)
+func oneNameYearKeys(r *Record, add func(uint64)) {
+	if r.DOB.Y == 0 {
+		return
+	}
+	for _, s := range []string{r.GivenKeys[0], r.FamilyKeys[0]} {
+		if s != "" {
+			add(newKey(23).str(s).num(int(r.DOB.Y)).sum(true))
+		}
 	}
 }
 

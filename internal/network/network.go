@@ -15,6 +15,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
@@ -207,5 +208,82 @@ func RingLayout(center string, hops map[string]int, community map[string]int, wi
 			out[n] = Point{width/2 + r*math.Cos(angle), height/2 + r*math.Sin(angle)}
 		}
 	}
+	return out
+}
+
+// Contact is one report naming two nodes at a time: an edge of the
+// temporal graph.
+type Contact struct {
+	A, B string
+	At   time.Time
+	Via  string // the report
+}
+
+// Hop is one step of a time-respecting path: from one node to the next
+// through a report naming both.
+type Hop struct {
+	From, To string
+	At       time.Time
+	Via      string
+}
+
+// TimePath returns a time-respecting path from a to b: a chain of reports
+// in which each report is dated no earlier than the one before, so that
+// what flowed along it (a phone number passed on, a child introduced to
+// another man) could have. It is the foremost path (Kempe, Kleinberg and
+// Kumar, "Connectivity and inference problems for temporal networks",
+// 2002): the one that reaches b earliest, and of those, the one with
+// fewest hops. It returns nil when b cannot be reached in time order, or
+// when a is b.
+func TimePath(contacts []Contact, a, b string) []Hop {
+	if a == b {
+		return nil
+	}
+	cs := slices.Clone(contacts)
+	slices.SortStableFunc(cs, func(x, y Contact) int { return x.At.Compare(y.At) })
+	type arrival struct {
+		at   time.Time
+		hops int
+		by   Hop
+	}
+	reached := map[string]arrival{a: {}}
+	better := func(n string, at time.Time, hops int) bool {
+		r, ok := reached[n]
+		return !ok || at.Before(r.at) || at.Equal(r.at) && hops < r.hops
+	}
+	// Contacts are taken in time order; those at one time are repeated
+	// until nothing changes, so that a chain of reports of the same day
+	// is followed whatever order they were listed in.
+	for i := 0; i < len(cs); {
+		j := i
+		for j < len(cs) && cs[j].At.Equal(cs[i].At) {
+			j++
+		}
+		for changed := true; changed; {
+			changed = false
+			for _, c := range cs[i:j] {
+				for _, d := range [2][2]string{{c.A, c.B}, {c.B, c.A}} {
+					from, to := d[0], d[1]
+					r, ok := reached[from]
+					if !ok || from != a && r.at.After(c.At) || to == a {
+						continue
+					}
+					if hops := r.hops + 1; better(to, c.At, hops) {
+						reached[to] = arrival{c.At, hops, Hop{From: from, To: to, At: c.At, Via: c.Via}}
+						changed = true
+					}
+				}
+			}
+		}
+		i = j
+	}
+	if _, ok := reached[b]; !ok {
+		return nil
+	}
+	var out []Hop
+	for n := b; n != a; n = reached[n].by.From {
+		out = append(out, reached[n].by)
+	}
+	slices.Reverse(out)
 	return out
 }

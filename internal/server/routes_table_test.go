@@ -145,6 +145,8 @@ func routeTable() []row {
 		{route: "POST /cases/{id}/shares", path: onFreshCase("/cases/%s/shares"), form: func(f *fixture, _ string) url.Values {
 			return url.Values{"share-agency": {string(f.agency(vigil.AgencyHealth))}, "share": {"no"}, "share-reason": {"Not needed yet"}}
 		}, want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
+		{route: "POST /cases/{id}/mentions", path: onFreshCase("/cases/%s/mentions"), form: formOf("vehicle-rows", "1", "vehicle-0-plate", "AB12 CDE", "vehicle-0-colour", "black"),
+			want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
 		{route: "GET /cases/{id}/timeline", path: onSharedCase("/cases/%s/timeline"), want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "investigator", "commissioner")},
 		{route: "GET /cases/{id}/evidence.zip", path: onSharedCase("/cases/%s/evidence.zip"), want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "investigator")},
 		{route: "GET /people/{id}/timeline", note: "the duty manager's", path: func(f *fixture, _ string) string {
@@ -344,6 +346,8 @@ func routeTable() []row {
 		{route: "POST /api/v1/cases/{id}/shares", path: onFreshCase("/api/v1/cases/%s/shares"), json: func(f *fixture, _ string) string {
 			return `{"agency_id": "` + string(f.agency(vigil.AgencyHealth)) + `", "share": false, "reason": "Not needed yet"}`
 		}, want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
+		{route: "POST /api/v1/cases/{id}/mentions", path: onFreshCase("/api/v1/cases/%s/mentions"),
+			json: jsonOf(`{"mentions": [{"kind": "vehicle", "plate": "AB12 CDE", "colour": "black"}]}`), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
 		{route: "POST /api/v1/cases/{id}/demographics", path: onFreshCase("/api/v1/cases/%s/demographics"),
 			json: jsonOf(`{"subject": "child", "ethnicity": "white_british", "nationality": "GB"}`), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "director", "service.manager", "duty.manager", "team.manager", "social.worker2", "school.dsl").but(http.StatusForbidden, "investigator", "commissioner")},
 		{route: "GET /api/v1/links/review", want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(allowed, "police.analyst")},

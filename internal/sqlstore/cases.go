@@ -35,6 +35,19 @@ func (s *Store) RaiseConcern(ctx context.Context, actor vigil.Actor, n vigil.New
 		cs.Child.Name = "Name not known"
 	}
 	who := string(actor.ID)
+	// What the concern names, its child first, is recorded with it: a
+	// concern is never on file without the mentions it was raised with.
+	var named []vigil.Mention
+	if m, ok := n.ChildMention(); ok {
+		named = append(named, m)
+	}
+	named = append(named, n.Mentions...)
+	for i := range named {
+		m := &named[i]
+		m.ID, m.ConcernID, m.CaseID, m.RecordedBy = vigil.NewID(), c.ID, cs.ID, actor.ID
+		setMentionKeys(m)
+		c.Mentions = append(c.Mentions, m)
+	}
 	err := s.write(ctx, func(tx *ledger.Tx) error {
 		now := tx.Now()
 		c.RecordedAt, c.ReceivedAt, cs.OpenedAt = now, n.ReceivedAt, now
@@ -70,6 +83,12 @@ func (s *Store) RaiseConcern(ctx context.Context, actor vigil.Actor, n vigil.New
 			null(c.Reporter.Name), null(c.Reporter.Contact), null(c.Reporter.Relationship), c.CaseID); err != nil {
 			return err
 		}
+		for i, m := range c.Mentions {
+			m.RecordedAt = now
+			if err := insertMention(tx, "mention.recorded", who, m, i+1); err != nil {
+				return err
+			}
+		}
 		var owner string
 		if err := tx.QueryRow(`SELECT name FROM users WHERE id = ?`, cs.OwnerID).Scan(&owner); err != nil {
 			return err
@@ -87,6 +106,7 @@ func (s *Store) RaiseConcern(ctx context.Context, actor vigil.Actor, n vigil.New
 	if err != nil {
 		return nil, nil, err
 	}
+	s.linkNewMentions(ctx, c.ID, c.Mentions)
 	return c, cs, nil
 }
 
@@ -177,6 +197,9 @@ func (s *Store) FindCase(ctx context.Context, actor vigil.Actor, id vigil.ID, pu
 		return nil, err
 	}
 	if d.Concerns, err = s.caseConcerns(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := s.concernMentions(ctx, id, d.Concerns); err != nil {
 		return nil, err
 	}
 	if d.Events, err = s.caseEvents(ctx, id); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/vigil-project/vigil"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -344,6 +345,7 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 			for _, p := range g.ShortestPath(string(out.Center), string(sn.ents[t].id)) {
 				out.Path = append(out.Path, vigil.ID(p))
 			}
+			out.TimePath = timePath(sn, out.Edges, out.Center, sn.ents[t].id)
 		}
 	}
 	if err := v.refuse("network", false); err != nil {
@@ -415,4 +417,24 @@ func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]v
 		return nil, err
 	}
 	return out, nil
+}
+
+// timePath is the time-ordered path between two entities of a network:
+// each edge is a contact at the time of each report naming both ends.
+func timePath(sn *entitySnap, edges []vigil.NetworkEdge, from, to vigil.ID) []vigil.NetworkHop {
+	received := map[vigil.ID]time.Time{}
+	for _, m := range sn.ms {
+		received[m.ConcernID] = m.received
+	}
+	var cs []network.Contact
+	for _, e := range edges {
+		for _, c := range e.Concerns {
+			cs = append(cs, network.Contact{A: string(e.From), B: string(e.To), At: received[c], Via: string(c)})
+		}
+	}
+	var out []vigil.NetworkHop
+	for _, h := range network.TimePath(cs, string(from), string(to)) {
+		out = append(out, vigil.NetworkHop{From: vigil.ID(h.From), To: vigil.ID(h.To), Concern: vigil.ID(h.Via), At: h.At})
+	}
+	return out
 }

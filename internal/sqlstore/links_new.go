@@ -56,9 +56,19 @@ func (s *Store) LinkNew(ctx context.Context, ms []*vigil.Mention) (vigil.LinkRun
 				}
 			}
 		case k.key == "":
+			if m.Kind == vigil.MentionVehicle {
+				props = append(props, st.describedLinks(m, k)...)
+			}
 		case k.plate.Partial:
 			props = append(props, s.partialPlateLinks(m)...)
+			props = append(props, st.describedLinks(m, k)...)
 		default:
+			switch m.Kind {
+			case vigil.MentionVehicle:
+				props = append(props, st.addWholePlate(m, k)...)
+			case vigil.MentionVenue:
+				props = append(props, st.similarVenueLinks(m, k, s.warnVenueDistrict)...)
+			}
 			first, ok := st.keys[k.key]
 			if !ok {
 				st.keys[k.key] = m.ID

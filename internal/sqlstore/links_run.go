@@ -89,16 +89,25 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 	// Everything else, by key. Each mention links to the first mention
 	// of its key: a star joins them all with one link each.
 	st.keys, st.plates = map[string]vigil.ID{}, map[string]vigil.ID{}
+	st.resetFuzzy(ms)
 	var partial []*vigil.Mention
+	var unplated []*vigil.Mention // vehicles without a whole plate
 	firstKey := map[string]mentionKey{}
 	for _, m := range ms {
 		k := keyOf(m.Mention)
+		if m.Kind == vigil.MentionVehicle && (k.key == "" || k.plate.Partial) {
+			unplated = append(unplated, m.Mention)
+		}
 		switch {
 		case k.key == "":
 			continue
 		case k.plate.Partial:
 			partial = append(partial, m.Mention)
 			continue
+		case m.Kind == vigil.MentionVehicle:
+			props = append(props, st.addWholePlate(m.Mention, k)...) // none: nothing unplated is known yet
+		case m.Kind == vigil.MentionVenue:
+			props = append(props, st.similarVenueLinks(m.Mention, k, s.warnVenueDistrict)...)
 		}
 		if first, ok := st.keys[k.key]; ok {
 			props = append(props, keyLink(m.Mention, first, firstKey[k.key], k))
@@ -112,6 +121,9 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 	for _, m := range partial {
 		props = append(props, s.partialPlateLinks(m)...)
 	}
+	for _, m := range unplated {
+		props = append(props, st.describedLinks(m, keyOf(m))...)
+	}
 
 	n, err := s.saveLinks(ctx, actor, props, &run)
 	if err != nil {
@@ -120,6 +132,13 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 	run.Proposed = n
 	run.Took = time.Since(start)
 	return run, nil
+}
+
+// warnVenueDistrict says that a district has too many venue names to
+// compare with each other, so similar names there are not proposed.
+func (s *Store) warnVenueDistrict(district string, n int) {
+	s.logger.Warn("linking: too many venue names in one district to compare; only exact names are linked there",
+		"district", district, "names", n, "limit", maxVenueDistrict)
 }
 
 // personLink turns a scored pair of people into a proposed link.

@@ -2,8 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"strings"
 
 	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/link"
 )
 
 // entitySnap is every mention with the entity it belongs to: the
@@ -48,7 +52,9 @@ func (s *Store) snapshot(ctx context.Context, stale bool) (*entitySnap, error) {
 	if err != nil {
 		return nil, err
 	}
-	sn := &entitySnap{gen: st.gen, count: len(ms), ms: ms, idx: make(map[vigil.ID]int32, len(ms)), concerns: map[vigil.ID][]int32{}}
+	recorded := len(ms)
+	ms = append(ms, taxiFirms(ms)...)
+	sn := &entitySnap{gen: st.gen, count: recorded, ms: ms, idx: make(map[vigil.ID]int32, len(ms)), concerns: map[vigil.ID][]int32{}}
 	parent := make([]int32, len(ms))
 	for i, m := range ms {
 		sn.idx[m.ID] = int32(i)
@@ -83,6 +89,17 @@ func (s *Store) snapshot(ctx context.Context, stale bool) (*entitySnap, error) {
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, internal("read links", err)
+	}
+	// A taxi firm is one place however many cars and reports name it.
+	firms := map[string]int32{}
+	for i, m := range ms {
+		if k := firmKey(m.Mention); k != "" {
+			if j, ok := firms[k]; !ok {
+				firms[k] = int32(i)
+			} else if ri, rj := find(int32(i)), find(j); ri != rj {
+				parent[ri] = rj
+			}
+		}
 	}
 	sn.ent = make([]int32, len(ms))
 	byRoot := map[int32]int32{}
@@ -174,4 +191,37 @@ func (sn *entitySnap) children(e int32) map[int32]bool {
 func (sn *entitySnap) ref(e int32) vigil.EntityRef {
 	se := &sn.ents[e]
 	return vigil.EntityRef{ID: se.id, Kind: se.kind, Label: se.label, Child: se.child}
+}
+
+// Taxi firms are places in the network like takeaways and hotels: the
+// firm a vehicle mention names becomes a venue of kind "taxi firm" in the
+// same report, derived when the snapshot is built (never stored), and
+// every mention of a firm of the same name is one entity. Its id is
+// derived from the vehicle mention's, so a page about it can be found
+// again.
+
+const taxiFirmKind = "taxi firm"
+
+// taxiFirms derives a taxi firm venue from each vehicle mention naming one.
+func taxiFirms(ms []storedMention) []storedMention {
+	var out []storedMention
+	for _, m := range ms {
+		if m.Kind != vigil.MentionVehicle || m.TaxiFirm == "" {
+			continue
+		}
+		sum := sha256.Sum256([]byte("taxi firm of " + string(m.ID)))
+		id := vigil.ID(strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16])))
+		f := &vigil.Mention{ID: id, ConcernID: m.ConcernID, CaseID: m.CaseID, Kind: vigil.MentionVenue, VenueName: m.TaxiFirm,
+			VenueKind: taxiFirmKind, SourceRef: "taxi firm of vehicle mention " + string(m.ID), RecordedBy: m.RecordedBy, RecordedAt: m.RecordedAt}
+		out = append(out, storedMention{f, m.received})
+	}
+	return out
+}
+
+// firmKey is the folded name of a taxi firm venue, or "".
+func firmKey(m *vigil.Mention) string {
+	if m.Kind != vigil.MentionVenue || !strings.Contains(link.Fold(m.VenueKind), "taxi") {
+		return ""
+	}
+	return strings.ReplaceAll(link.Fold(m.VenueName), " ", "")
 }

@@ -20,6 +20,7 @@ type linkState struct {
 	indexIDs []vigil.ID          // record i of index is mention indexIDs[i]
 	keys     map[string]vigil.ID // exact key -> first mention with it
 	plates   map[string]vigil.ID // whole plate key -> first mention with it
+	fuzzy    fuzzyState          // vehicles by description, venues by district (links_fuzzy.go)
 	gen      uint64              // bumped by every change to links
 	snap     *entitySnap
 }

@@ -20,19 +20,21 @@ func TestLinks(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		dsl := e.user(t, "school.dsl")
+		// raise records a concern about a child (ms[0]: the concern
+		// records its child as its first mention), then what else it
+		// names, and returns them all, the child first.
 		raise := func(child string, ms ...vigil.Mention) []*vigil.Mention {
 			t.Helper()
-			age := 14
-			c, _, err := e.store.RaiseConcern(ctx, dsl, vigil.NewConcern{Child: vigil.Child{Name: child, Age: &age},
+			c, _, err := e.store.RaiseConcern(ctx, dsl, vigil.NewConcern{Child: vigil.Child{Name: child, DateOfBirth: ms[0].DateOfBirth},
 				WhatHappened: "Seen getting into a car outside school."})
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := e.store.RecordMentions(ctx, dsl, c.ID, ms)
+			out, err := e.store.RecordMentions(ctx, dsl, c.ID, ms[1:])
 			if err != nil {
 				t.Fatal(err)
 			}
-			return out
+			return append(c.Mentions, out...)
 		}
 		child := func(given, family, dob string) vigil.Mention {
 			return vigil.Mention{Kind: vigil.MentionPerson, Role: vigil.MentionChild, GivenName: given, FamilyName: family, DateOfBirth: dob,

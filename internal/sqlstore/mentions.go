@@ -61,12 +61,20 @@ func (s *Store) RecordMentions(ctx context.Context, actor vigil.Actor, concernID
 	if err != nil {
 		return nil, err
 	}
-	// Match what the concern names against everything known (links.go).
-	// The mentions are recorded whatever linking finds, or fails to.
-	if _, err := s.LinkNew(ctx, out); err != nil {
+	s.linkNewMentions(ctx, concernID, out)
+	return out, nil
+}
+
+// linkNewMentions matches what a concern names against everything known
+// (links_new.go), as soon as it is recorded. The mentions are on file
+// whatever linking finds, or fails to: a failure is logged, not returned.
+func (s *Store) linkNewMentions(ctx context.Context, concernID vigil.ID, ms []*vigil.Mention) {
+	if len(ms) == 0 {
+		return
+	}
+	if _, err := s.LinkNew(ctx, ms); err != nil {
 		s.logger.Error("linking new mentions", "concern_id", string(concernID), "error", err.Error())
 	}
-	return out, nil
 }
 
 // setMentionKeys computes a mention's normal forms with internal/link's
@@ -141,6 +149,13 @@ func (s *Store) CaseMentions(ctx context.Context, actor vigil.Actor, caseID vigi
 	if err := s.logReads(ctx, actor.ID, "record.viewed", "cases", []vigil.ID{caseID}, purpose); err != nil {
 		return nil, err
 	}
+	return s.readCaseMentions(ctx, caseID)
+}
+
+// readCaseMentions reads the mentions of a case's concerns, by concern
+// then order of recording. The caller has checked access and logged the
+// read.
+func (s *Store) readCaseMentions(ctx context.Context, caseID vigil.ID) ([]*vigil.Mention, error) {
 	rows, err := s.query(ctx, `SELECT `+mentionColumns+` FROM mentions m JOIN concerns c ON c.id = m.concern_id
 		WHERE m.case_id = ? ORDER BY c.received_at, c.id, m.seq`, caseID)
 	if err != nil {
@@ -156,6 +171,27 @@ func (s *Store) CaseMentions(ctx context.Context, actor vigil.Actor, caseID vigi
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// concernMentions gives each concern of a case what it names, for the
+// case's detail. Ethnicity and nationality are left out: they are for
+// oversight statistics, not for reading a case (DESIGN.md section 7).
+func (s *Store) concernMentions(ctx context.Context, caseID vigil.ID, concerns []*vigil.Concern) error {
+	ms, err := s.readCaseMentions(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	byConcern := map[vigil.ID]*vigil.Concern{}
+	for _, c := range concerns {
+		byConcern[c.ID] = c
+	}
+	for _, m := range ms {
+		m.Ethnicity, m.Nationality = "", ""
+		if c := byConcern[m.ConcernID]; c != nil {
+			c.Mentions = append(c.Mentions, m)
+		}
+	}
+	return nil
 }
 
 const mentionColumns = `m.id, m.concern_id, m.case_id, m.kind, m.role, m.given_name, m.family_name, m.full_name, m.nickname, m.dob, m.age,

@@ -54,7 +54,12 @@ func TestRecordMentions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(got, read); diff != "" {
+		// The concern's child was recorded as its first mention when it
+		// was raised.
+		if len(c.Mentions) != 1 || c.Mentions[0].Role != vigil.MentionChild || c.Mentions[0].FullName != "Kayleigh Example" || *c.Mentions[0].Age != 14 {
+			t.Fatalf("the concern was raised with mentions %+v, want its child", c.Mentions)
+		}
+		if diff := cmp.Diff(append(c.Mentions, got...), read); diff != "" {
 			t.Errorf("read back (-recorded +read):\n%s", diff)
 		}
 		if after, _ := ledger.Size(ctx, e.db); after != before+1 {
@@ -62,6 +67,30 @@ func TestRecordMentions(t *testing.T) {
 		}
 		if _, err := e.store.CaseMentions(ctx, e.user(t, "police.analyst"), cs.ID, "test"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("unrelated reader: err = %v", err)
+		}
+		// Mentions sent with a concern are recorded with it, or neither is.
+		count := func() (n int) {
+			if err := e.db.Reader.QueryRow(`SELECT COUNT(*) FROM concerns`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		concerns := count()
+		n := vigil.NewConcern{Child: vigil.Child{Name: "Second Example", Age: &age}, WhatHappened: "Seen in a silver taxi.",
+			Mentions: []vigil.Mention{{Kind: vigil.MentionVehicle, Plate: "AB12 CDE"}, {Kind: vigil.MentionPhone}}}
+		if _, _, err := e.store.RaiseConcern(ctx, dsl, n); vigil.ErrorCode(err) != vigil.EINVALID || vigil.ErrorFields(err)[0].Field != "mentions[1].kind" {
+			t.Errorf("a concern with an empty phone: err = %v", err)
+		}
+		if after := count(); after != concerns {
+			t.Errorf("%d concerns on file after a refused one, want %d", after, concerns)
+		}
+		n.Mentions = n.Mentions[:1]
+		c2, _, err := e.store.RaiseConcern(ctx, dsl, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c2.Mentions) != 2 || c2.Mentions[1].Plate != "AB12 CDE" || c2.Mentions[1].ConcernID != c2.ID {
+			t.Errorf("raised with mentions %+v", c2.Mentions)
 		}
 		e.store.Log().Checkpoint(ctx)
 		r, err := ledger.VerifyDB(ctx, e.db, e.key.VerifierKey(), sqlstore.Tables, nil)

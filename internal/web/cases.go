@@ -70,6 +70,8 @@ type caseData struct {
 
 	// What the viewer may do, where it is cheap to know; the store decides.
 	CanDecide, CanTransfer, CanMissing, CanScreen, CanRefer bool
+	CanMention                                              bool       // add what a report names (web/mentions.go)
+	MentionForm                                             mentionsOn // its rows, as sent when it is shown again
 	TransferToMe                                            *vigil.Transfer
 	Withdrawable                                            *transferRow // the offer waiting for an answer, when the viewer may withdraw it
 	People                                                  []option     // who may be offered the case
@@ -255,6 +257,20 @@ func (s *Server) caseView(w http.ResponseWriter, r *http.Request, u *vigil.User,
 				cd.People = append(cd.People, option{string(p.ID), fmt.Sprintf("%s, %s (%s)", p.Name, roleLabels[p.Role], cd.Agencies[p.AgencyID])})
 			}
 		}
+	}
+	cd.CanMention = vigil.CanDecide(u, &d.Case, raised) || vigil.CanScreen(u, &d.Case, raised)
+	for _, c := range d.Concerns {
+		cd.CanMention = cd.CanMention || c.RaisedBy == u.ID
+		cd.MentionForm.Concerns = append(cd.MentionForm.Concerns, option{string(c.ID), c.Ref + ", received " + c.ReceivedAt.In(vigil.London).Format("2 January 2006")})
+	}
+	// The mention rows come back as they were sent (an added row, a
+	// mistake); otherwise one empty row of each kind.
+	cd.MentionForm.mentionForm = emptyMentionForm()
+	if mf, ok := p.Data.(mentionForm); ok {
+		cd.MentionForm.mentionForm = mf
+	}
+	if p.Form == nil && len(d.Concerns) > 0 {
+		p.Form = Form{concernField: string(d.Concerns[len(d.Concerns)-1].ID)}
 	}
 	p.Title, p.Nav, p.Data = "Case "+d.Ref, "work", cd
 	if p.Form == nil {

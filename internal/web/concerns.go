@@ -149,7 +149,7 @@ func (s *Server) concernForm(w http.ResponseWriter, r *http.Request, u *vigil.Us
 		s.fail(w, r, vigil.Errorf(vigil.EFORBIDDEN, "Your role does not raise concerns. If a child is at risk, tell the intake team directly."))
 		return
 	}
-	s.render(w, r, http.StatusOK, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise", Form: Form{}})
+	s.render(w, r, http.StatusOK, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise", Form: Form{}, Data: emptyMentionForm()})
 }
 
 func (s *Server) raiseConcern(w http.ResponseWriter, r *http.Request, u *vigil.User) {
@@ -158,20 +158,31 @@ func (s *Server) raiseConcern(w http.ResponseWriter, r *http.Request, u *vigil.U
 		return
 	}
 	n, form, formErrs := parseConcern(r.PostForm)
+	add := r.PostForm.Get("add")
+	pm := parseMentions(r.PostForm, form, add)
+	n.Mentions = pm.Mentions
 	n.Source = vigil.SourceProfessional
 	n.Normalize()
+	page := func(errs []vigil.FieldError) *Page {
+		return &Page{Title: "Raise a concern about a child", Nav: "raise", Form: form, Errors: dedupeErrors(pm.mentionErrors(errs)), Data: pm.Form}
+	}
+	if add != "" {
+		// "Add another" row: the form again, with everything entered and
+		// nothing recorded yet.
+		s.render(w, r, http.StatusOK, "concern", page(nil))
+		return
+	}
+	formErrs = append(formErrs, pm.Errors...)
 	if len(formErrs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise",
-			Form: form, Errors: mergeErrors(formErrs, n)})
+		s.render(w, r, http.StatusUnprocessableEntity, "concern", page(mergeErrors(formErrs, n)))
 		return
 	}
 	c, cs, err := s.svc.RaiseConcern(r.Context(), vigil.UserActor(u), n)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
-		s.render(w, r, http.StatusUnprocessableEntity, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise",
-			Form: form, Errors: inputErrors(vigil.ErrorFields(err))})
+		s.render(w, r, http.StatusUnprocessableEntity, "concern", page(inputErrors(vigil.ErrorFields(err))))
 		return
 	} else if vigil.ErrorCode(err) == vigil.EUNAVAILABLE {
-		s.notSaved(w, r, err, "concern", &Page{Title: "Raise a concern about a child", Nav: "raise", Form: form})
+		s.notSaved(w, r, err, "concern", page(nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -52,6 +52,8 @@ var linkMethodLabels = map[vigil.LinkMethod]string{
 	vigil.LinkExactKey:      "The same after normalising",
 	vigil.LinkPartialKey:    "A partial plate that fits",
 	vigil.LinkPattern:       "Pattern alert",
+	vigil.LinkDescription:   "No whole plate, but the same make, colour and taxi firm",
+	vigil.LinkSimilarName:   "A similar name in the same district",
 }
 
 // mentionSummary describes a mention in a line: what it names, as written.

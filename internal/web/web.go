@@ -124,6 +124,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cases/{id}/missing", s.staff(s.recordMissing))
 	mux.HandleFunc("POST /cases/{id}/referrals", s.staff(s.sendReferral))
 	mux.HandleFunc("POST /cases/{id}/shares", s.staff(s.recordShare))
+	mux.HandleFunc("POST /cases/{id}/mentions", s.staff(s.recordCaseMentions))
 	mux.HandleFunc("POST /missing/{id}/return", s.staff(s.recordReturn))
 	mux.HandleFunc("POST /referrals/{id}/acknowledge", s.staff(s.acknowledgeReferral))
 	mux.HandleFunc("GET /transfers/{id}", s.staff(s.transferForm))
