@@ -382,10 +382,12 @@ type Recipient struct {
 	Active    bool     `json:"active"`
 }
 
-// Route sends a channel's reports to an agency.
+// Route sends a channel's reports to an agency: all of them, or only
+// those about one organisation (About), never one about the agency itself.
 type Route struct {
 	Channel  Channel  `json:"channel"`
 	AgencyID vigil.ID `json:"agency_id"`
+	About    vigil.ID `json:"about,omitempty"`
 }
 
 // Keyring is an unlocked recipient key, held in memory only for as long as
@@ -512,11 +514,19 @@ type Service interface {
 // and commissioners may call it: a council's own administrators cannot
 // re-route reports about the council.
 type Admin interface {
+	// Configure makes c the whole configuration (routes, custodians,
+	// policies) in one transaction, logging each change, and returns in
+	// words what the configuration leaves uncovered (see Gaps). Returns
+	// EFORBIDDEN, EINVALID naming each unknown agency or person and each
+	// route about an organisation to that organisation.
+	Configure(ctx context.Context, actor vigil.Actor, c *Config) (gaps []string, err error)
 	// SetRoute sends (or stops sending) a channel's reports to an agency.
+	// Returns EFORBIDDEN, EINVALID, ENOTFOUND.
 	SetRoute(ctx context.Context, actor vigil.Actor, r Route, on bool) error
 	// Routes lists the routes in force.
 	Routes(ctx context.Context) ([]Route, error)
-	// SetCustodian makes an enrolled recipient a custodian, or not.
+	// SetCustodian makes a person a custodian, or not; a person named
+	// before they enrol becomes one when they do.
 	SetCustodian(ctx context.Context, actor vigil.Actor, userID vigil.ID, on bool) error
 	// Enrol is Service.Enrol.
 	Enrol(ctx context.Context, actor vigil.Actor, password string) (*Recipient, error)

@@ -30,12 +30,11 @@ var (
 )
 
 // speakupState is a store's in-memory speak-up state: the global guessing
-// throttle, a bound on concurrent argon2id work, and the policies.
+// throttle, a bound on concurrent argon2id work, and the receipt cost.
 type speakupState struct {
 	throttle *speakup.Throttle
 	work     chan struct{}
 	mu       sync.Mutex
-	policies speakup.Policies
 	params   speakup.Params
 }
 
@@ -52,21 +51,9 @@ func (s *Store) sp() *speakupState {
 		// Two argon2id checks at a time (19 MiB each): a flood queues
 		// rather than eating the machine.
 		work:     make(chan struct{}, 2),
-		policies: speakup.DefaultPolicies(),
 		params:   speakup.DefaultParams,
 	})
 	return v.(*speakupState)
-}
-
-// UseSpeakUpPolicies replaces the speak-up clocks and retention of some
-// channels. Call it before serving.
-func (s *Store) UseSpeakUpPolicies(p speakup.Policies) {
-	st := s.sp()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for ch, pol := range p {
-		st.policies[ch] = pol
-	}
 }
 
 // UseReceiptParams sets the argon2id cost of new receipts (tests lower it;
@@ -76,13 +63,6 @@ func (s *Store) UseReceiptParams(p speakup.Params) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.params = p
-}
-
-func (s *Store) policy(ch speakup.Channel) speakup.Policy {
-	st := s.sp()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.policies[ch]
 }
 
 // argonWork waits for a slot to run argon2id.
@@ -109,79 +89,6 @@ type speakupSweeper struct{ s *Store }
 func (w speakupSweeper) Sweep(ctx context.Context, now time.Time) (vigil.SweepResult, error) {
 	r, err := w.s.SweepSpeakUp(ctx, now)
 	return vigil.SweepResult{Missed: r.Missed}, err
-}
-
-// --- configuration ---
-
-// SetRoute implements speakup.Admin.
-func (s *Store) SetRoute(ctx context.Context, actor vigil.Actor, r speakup.Route, on bool) error {
-	if !speakup.CanConfigure(actor) {
-		return vigil.Errorf(vigil.EFORBIDDEN, "Only commissioners can change where speak-up reports go.")
-	}
-	if !r.Channel.Valid() {
-		return vigil.Errorf(vigil.EINVALID, "Choose a channel: child, young_person or staff")
-	}
-	return s.write(ctx, func(tx *ledger.Tx) error {
-		var n int
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM agencies WHERE id = ?`, r.AgencyID).Scan(&n); err != nil {
-			return err
-		} else if n == 0 {
-			return notFound("The agency")
-		}
-		var id string
-		err := tx.QueryRow(`SELECT id FROM speakup_routes WHERE channel = ? AND agency_id = ?`, r.Channel, r.AgencyID).Scan(&id)
-		switch {
-		case isNoRows(err):
-			if !on {
-				return nil
-			}
-			return tx.Save("speakup.route_set", string(actor.ID), "speakup_routes",
-				`INSERT INTO speakup_routes (id, version, channel, agency_id, active, changed_at, changed_by) VALUES (?, 1, ?, ?, 1, ?, ?)`,
-				vigil.NewID(), r.Channel, r.AgencyID, micros(tx.Now()), actor.ID)
-		case err != nil:
-			return err
-		}
-		return tx.Save("speakup.route_changed", string(actor.ID), "speakup_routes",
-			`UPDATE speakup_routes SET active = ?, changed_at = ?, changed_by = ?, version = version + 1 WHERE id = ? AND active <> ?`,
-			boolInt(on), micros(tx.Now()), actor.ID, id, boolInt(on))
-	})
-}
-
-// Routes implements speakup.Admin.
-func (s *Store) Routes(ctx context.Context) ([]speakup.Route, error) {
-	return s.routes(reader{s, ctx})
-}
-
-func (s *Store) routes(q querier) ([]speakup.Route, error) {
-	rows, err := q.Query(`SELECT channel, agency_id FROM speakup_routes WHERE active = 1 ORDER BY channel, agency_id`)
-	if err != nil {
-		return nil, internal("read speak-up routes", err)
-	}
-	defer rows.Close()
-	var out []speakup.Route
-	for rows.Next() {
-		var r speakup.Route
-		if err := rows.Scan(&r.Channel, &r.AgencyID); err != nil {
-			return nil, internal("read speak-up routes", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// SetCustodian implements speakup.Admin.
-func (s *Store) SetCustodian(ctx context.Context, actor vigil.Actor, userID vigil.ID, on bool) error {
-	if !speakup.CanConfigure(actor) {
-		return vigil.Errorf(vigil.EFORBIDDEN, "Only commissioners can choose custodians.")
-	}
-	err := s.write(ctx, func(tx *ledger.Tx) error {
-		return tx.Save("speakup.custodian_set", string(actor.ID), "speakup_recipients",
-			`UPDATE speakup_recipients SET custodian = ?, version = version + 1 WHERE user_id = ?`, boolInt(on), userID)
-	})
-	if errors.Is(err, ledger.ErrNoRow) {
-		return notFound("The recipient")
-	}
-	return err
 }
 
 const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active`
@@ -263,12 +170,17 @@ func (s *Store) Enrol(ctx context.Context, actor vigil.Actor, password string) (
 		} else if n > 0 {
 			return vigil.Errorf(vigil.ECONFLICT, "You already have a speak-up key.")
 		}
-		if err := tx.Save("speakup.recipient_enrolled", string(actor.ID), "speakup_recipients",
-			`INSERT INTO speakup_recipients (id, version, user_id, agency_id, public_key, key_sha256, custodian, active, enrolled_at)
-			 VALUES (?, 1, ?, ?, ?, ?, 0, 1, ?)`, rc.ID, rc.UserID, rc.AgencyID, rc.PublicKey, speakup.Hash(wrapped), micros(tx.Now())); err != nil {
+		custodian, err := namedCustodian(tx, u.ID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO speakup_recipient_keys (recipient_id, wrapped) VALUES (?, ?)`, rc.ID, wrapped)
+		rc.Custodian = custodian
+		if err := tx.Save("speakup.recipient_enrolled", string(actor.ID), "speakup_recipients",
+			`INSERT INTO speakup_recipients (id, version, user_id, agency_id, public_key, key_sha256, custodian, active, enrolled_at)
+			 VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?)`, rc.ID, rc.UserID, rc.AgencyID, rc.PublicKey, speakup.Hash(wrapped), boolInt(custodian), micros(tx.Now())); err != nil {
+			return err
+		}
+		_, err = tx.Exec(`INSERT INTO speakup_recipient_keys (recipient_id, wrapped) VALUES (?, ?)`, rc.ID, wrapped)
 		return err
 	})
 	if err != nil {
@@ -452,7 +364,10 @@ func (s *Store) Submit(ctx context.Context, n speakup.NewReport) (string, *speak
 			return "", nil, internal("seal message", err)
 		}
 	}
-	pol := s.policy(n.Channel)
+	pol, err := s.policy(reader{s, ctx}, n.Channel)
+	if err != nil {
+		return "", nil, err
+	}
 	params := s.sp().params
 
 	for range 3 {

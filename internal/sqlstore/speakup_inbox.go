@@ -251,8 +251,12 @@ func (s *Store) acknowledge(tx *ledger.Tx, actor string, r *reportRow) error {
 	}
 	// Feedback is due a period after acknowledgement (Directive 2019/1937
 	// art. 9(1)(f)); an early acknowledgement brings it forward.
-	due := s.policy(r.Channel).Feedback.After(s.cal, now)
-	err := tx.Save("speakup.deadline_changed", actor, "speakup_deadlines",
+	pol, err := s.policy(tx, r.Channel)
+	if err != nil {
+		return err
+	}
+	due := pol.Feedback.After(s.cal, now)
+	err = tx.Save("speakup.deadline_changed", actor, "speakup_deadlines",
 		`UPDATE speakup_deadlines SET due_at = ?, version = version + 1 WHERE report_id = ? AND kind = ? AND status = 'open' AND due_at > ?`,
 		micros(due), r.ID, speakup.DeadlineFeedback, micros(due))
 	if errors.Is(err, ledger.ErrNoRow) {

@@ -72,6 +72,10 @@ func (s *Store) sweepSpeakUpMissed(ctx context.Context, now time.Time) (int, err
 // expireSpeakUp deletes closed reports past their retention, one
 // transaction each.
 func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
+	pols, err := s.SpeakUpPolicies(ctx)
+	if err != nil {
+		return 0, err
+	}
 	rows, err := s.query(ctx, `SELECT id, channel, closed_at FROM speakup_reports WHERE status = 'closed' AND closed_at IS NOT NULL ORDER BY closed_at LIMIT 1000`)
 	if err != nil {
 		return 0, internal("expire reports", err)
@@ -85,7 +89,7 @@ func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
 			rows.Close()
 			return 0, internal("expire reports", err)
 		}
-		if pol := s.policy(ch); !pol.Retain.After(s.cal, fromMicros(closed)).After(now) {
+		if pol := pols[ch]; !pol.Retain.After(s.cal, fromMicros(closed)).After(now) {
 			due = append(due, id)
 		}
 	}
