@@ -50,8 +50,8 @@ func (s *Store) sp() *speakupState {
 		throttle: speakup.NewThrottle(),
 		// Two argon2id checks at a time (19 MiB each): a flood queues
 		// rather than eating the machine.
-		work:     make(chan struct{}, 2),
-		params:   speakup.DefaultParams,
+		work:   make(chan struct{}, 2),
+		params: speakup.DefaultParams,
 	})
 	return v.(*speakupState)
 }
