@@ -331,6 +331,9 @@ type Detail struct {
 	IdentityRequest *Disclosure
 	CaseRef         string
 	Recipients      []*vigil.Person
+	// Stale lists the recipients who replaced their key since the report
+	// was last sealed, and so cannot read it until someone reseals it.
+	Stale []*vigil.Person
 }
 
 // ReporterView is what the reporter sees through their receipt.
@@ -380,7 +383,26 @@ type Recipient struct {
 	PublicKey string   `json:"public_key"` // an age X25519 recipient, age1...
 	Custodian bool     `json:"custodian"`
 	Active    bool     `json:"active"`
+	// KeyState is empty while the key is wrapped under the person's
+	// sign-in password; see KeyReset and KeyLost.
+	KeyState string `json:"key_state,omitempty"`
 }
+
+// Key states of a recipient. A recipient's private key is wrapped under
+// their sign-in password, which the server never keeps: a change of
+// password by the person rewraps it (they give the old one), but a reset
+// by an administrator cannot. After a reset the key is still wrapped under
+// the old password, and the administrator knows the new one, so nothing
+// may be wrapped under it (KeyReset); once the person has chosen their own
+// password again (KeyLost) they can unlock the key with their old password
+// and have it rewrapped, or replace it with a new key, after which other
+// recipients of each earlier report can seal it again for them. Meanwhile
+// new reports are not routed to them, so that each goes to people who can
+// read it.
+const (
+	KeyReset = "reset"
+	KeyLost  = "lost"
+)
 
 // Route sends a channel's reports to an agency: all of them, or only
 // those about one organisation (About), never one about the agency itself.
@@ -451,6 +473,26 @@ type Service interface {
 	// that it was unlocked. Returns EFORBIDDEN (not a recipient),
 	// EUNAUTHORIZED (wrong password).
 	Unlock(ctx context.Context, actor vigil.Actor, password string) (*Keyring, error)
+
+	// RecoverKey unlocks the actor's key, in state KeyLost, with the
+	// password it was wrapped under and wraps it again under their current
+	// sign-in password. Returns EUNAUTHORIZED (either password wrong),
+	// ECONFLICT (the key is not lost; or still KeyReset).
+	RecoverKey(ctx context.Context, actor vigil.Actor, oldPassword, password string) (*Keyring, error)
+
+	// RenewKey replaces the actor's key, in state KeyLost, with a new key
+	// pair wrapped under their sign-in password. Reports sealed for the old
+	// key stay unreadable to them until another recipient reseals each.
+	// Returns EUNAUTHORIZED, ECONFLICT.
+	RenewKey(ctx context.Context, actor vigil.Actor, password string) (*Keyring, error)
+
+	// Reseal seals a report's content, messages, attachments (and, for a
+	// custodian, the reporter's identity) again for the current key of
+	// each of its recipients and the reporter, so that a recipient who
+	// replaced their key can read it. Only a recipient of the report who
+	// can read it may call it, and each change is logged. Returns
+	// ENOTFOUND, EFORBIDDEN, ECONFLICT (nobody needs it).
+	Reseal(ctx context.Context, actor vigil.Actor, key *Keyring, id vigil.ID) error
 
 	// RecipientOf returns the actor's enrolment, or ENOTFOUND.
 	RecipientOf(ctx context.Context, actor vigil.Actor) (*Recipient, error)

@@ -91,22 +91,25 @@ func (w speakupSweeper) Sweep(ctx context.Context, now time.Time) (vigil.SweepRe
 	return vigil.SweepResult{Missed: r.Missed}, err
 }
 
-const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active`
+const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active, r.key_state`
 
 func scanRecipient(sc scanner) (*speakup.Recipient, error) {
 	var r speakup.Recipient
 	var custodian, active int64
-	if err := sc.Scan(&r.ID, &r.UserID, &r.AgencyID, &r.PublicKey, &custodian, &active); err != nil {
+	var state sql.NullString
+	if err := sc.Scan(&r.ID, &r.UserID, &r.AgencyID, &r.PublicKey, &custodian, &active, &state); err != nil {
 		return nil, err
 	}
-	r.Custodian, r.Active = custodian == 1, active == 1
+	r.Custodian, r.Active, r.KeyState = custodian == 1, active == 1, state.String
 	return &r, nil
 }
 
-// recipients returns every active recipient whose account is active.
+// recipients returns every active recipient whose account is active and
+// who can unlock their key with their sign-in password: new reports go
+// only to people who can read them.
 func (s *Store) recipients(q querier) ([]*speakup.Recipient, error) {
 	rows, err := q.Query(`SELECT ` + recipientColumns + ` FROM speakup_recipients r JOIN users u ON u.id = r.user_id
-		WHERE r.active = 1 AND u.status = 'active' ORDER BY r.enrolled_at, r.id`)
+		WHERE r.active = 1 AND r.key_state IS NULL AND u.status = 'active' ORDER BY r.enrolled_at, r.id`)
 	if err != nil {
 		return nil, internal("read recipients", err)
 	}
@@ -197,12 +200,16 @@ func (s *Store) Unlock(ctx context.Context, actor vigil.Actor, password string) 
 	var id, public, sum string
 	var wrapped []byte
 	var active int64
-	err := s.queryRow(ctx, `SELECT r.id, r.public_key, r.key_sha256, r.active, k.wrapped FROM speakup_recipients r
-		JOIN speakup_recipient_keys k ON k.recipient_id = r.id WHERE r.user_id = ?`, actor.ID).Scan(&id, &public, &sum, &active, &wrapped)
+	var state sql.NullString
+	err := s.queryRow(ctx, `SELECT r.id, r.public_key, r.key_sha256, r.active, r.key_state, k.wrapped FROM speakup_recipients r
+		JOIN speakup_recipient_keys k ON k.recipient_id = r.id WHERE r.user_id = ?`, actor.ID).Scan(&id, &public, &sum, &active, &state, &wrapped)
 	if isNoRows(err) || err == nil && active != 1 {
 		return nil, vigil.Errorf(vigil.EFORBIDDEN, "You do not receive speak-up reports.")
 	} else if err != nil {
 		return nil, internal("unlock", err)
+	}
+	if state.Valid {
+		return nil, keyStateError(state.String)
 	}
 	if speakup.Hash(wrapped) != sum {
 		s.tampered(ctx, "speakup_recipients", id, "wrapped key")

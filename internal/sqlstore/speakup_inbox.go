@@ -107,6 +107,9 @@ func (s *Store) Open(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 	if err := keyFor(actor, key); err != nil {
 		return nil, err
 	}
+	if err := s.notStale(q, actor, r.ID); err != nil {
+		return nil, err
+	}
 	var grant struct {
 		id, sum string
 	}
@@ -177,7 +180,11 @@ func (s *Store) Open(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 		}
 		d.Recipients = append(d.Recipients, &p)
 	}
-	return d, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("read report", err)
+	}
+	d.Stale, err = s.stale(q, r.ID)
+	return d, err
 }
 
 // File implements speakup.Service.
@@ -188,6 +195,9 @@ func (s *Store) File(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 		return nil, nil, err
 	}
 	if err := keyFor(actor, key); err != nil {
+		return nil, nil, err
+	}
+	if err := s.notStale(q, actor, r.ID); err != nil {
 		return nil, nil, err
 	}
 	var a speakup.Attachment

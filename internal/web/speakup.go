@@ -153,6 +153,8 @@ func (s *Server) speakupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /speak-up/key", s.staff(h.keyForm))
 	mux.HandleFunc("POST /speak-up/key", s.staff(h.enrol))
 	mux.HandleFunc("POST /speak-up/unlock", s.staff(h.unlock))
+	mux.HandleFunc("POST /speak-up/key/recover", s.staff(h.recoverKey))
+	mux.HandleFunc("POST /speak-up/key/renew", s.staff(h.renewKey))
 	mux.HandleFunc("POST /speak-up/lock", s.staff(h.lock))
 	mux.HandleFunc("GET /speak-up/reports/{id}", s.staff(h.show))
 	mux.HandleFunc("POST /speak-up/reports/{id}/acknowledge", s.staff(h.acknowledge))
@@ -160,6 +162,7 @@ func (s *Server) speakupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /speak-up/reports/{id}/status", s.staff(h.setStatus))
 	mux.HandleFunc("POST /speak-up/reports/{id}/identity", s.staff(h.requestIdentity))
 	mux.HandleFunc("POST /speak-up/reports/{id}/case", s.staff(h.openCase))
+	mux.HandleFunc("POST /speak-up/reports/{id}/reseal", s.staff(h.reseal))
 	mux.HandleFunc("GET /speak-up/reports/{id}/files/{file}", s.staff(h.file))
 	mux.HandleFunc("GET /speak-up/custody", s.staff(h.custody))
 	mux.HandleFunc("POST /speak-up/custody/{id}", s.staff(h.decide))
@@ -197,6 +200,9 @@ var speakupNotices = map[string]string{
 	"case":         "Case opened. It has an owner and its statutory clocks are running; the conversation with the reporter stays open.",
 	"approved":     "Approved. Only the person who asked can now see the reporter's name.",
 	"refused":      "Refused. The reporter's name stays hidden.",
+	"recovered":    "Your speak-up key is unlocked and now opens with your current password.",
+	"renewed":      "Your new speak-up key is set up. Reports sent before now can be read again once another person who receives each one seals it again for you.",
+	"resealed":     "The report is sealed again: everyone it was sent to can read it.",
 }
 
 func speakupNotice(r *http.Request) string { return speakupNotices[r.URL.Query().Get("notice")] }
