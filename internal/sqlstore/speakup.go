@@ -29,13 +29,14 @@ var (
 	_ speakup.Admin   = (*Store)(nil)
 )
 
-// speakupState is a store's in-memory speak-up state: the global guessing
-// throttle, a bound on concurrent argon2id work, and the receipt cost.
+// speakupState is a store's in-memory speak-up state: the queue for
+// argon2id work (the global guessing limit, see speakup/limit.go), the
+// receipt cost, and how long a wrong guess at a report under guessing waits.
 type speakupState struct {
-	throttle *speakup.Throttle
-	work     chan struct{}
-	mu       sync.Mutex
-	params   speakup.Params
+	work   *speakup.Work
+	mu     sync.Mutex
+	params speakup.Params
+	slow   time.Duration
 }
 
 // speakupStates maps each *Store to its state; kept beside the Store so
@@ -47,13 +48,20 @@ func (s *Store) sp() *speakupState {
 		return v.(*speakupState)
 	}
 	v, _ := speakupStates.LoadOrStore(s, &speakupState{
-		throttle: speakup.NewThrottle(),
-		// Two argon2id checks at a time (19 MiB each): a flood queues
-		// rather than eating the machine.
-		work:   make(chan struct{}, 2),
+		work:   speakup.NewWork(speakup.WorkSlots, speakup.MaxWaiting),
 		params: speakup.DefaultParams,
+		slow:   speakup.SlowAnswer,
 	})
 	return v.(*speakupState)
+}
+
+// UseGuessDelay sets how long a wrong receipt for a report under guessing
+// waits before it is refused (speakup.SlowAnswer; tests shorten it).
+func (s *Store) UseGuessDelay(d time.Duration) {
+	st := s.sp()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.slow = d
 }
 
 // UseReceiptParams sets the argon2id cost of new receipts (tests lower it;
@@ -65,15 +73,10 @@ func (s *Store) UseReceiptParams(p speakup.Params) {
 	st.params = p
 }
 
-// argonWork waits for a slot to run argon2id.
+// argonWork waits for a slot to run argon2id (or scrypt). Only receipt
+// checks are sheddable: making a report or unlocking a key waits its turn.
 func (s *Store) argonWork(ctx context.Context) (release func(), err error) {
-	w := s.sp().work
-	select {
-	case w <- struct{}{}:
-		return func() { <-w }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return s.sp().work.Acquire(ctx, false)
 }
 
 // SpeakUpSweeper returns the speak-up sweep in the form internal/escalate
@@ -502,15 +505,18 @@ func (s *Store) Check(ctx context.Context, text string) (*speakup.ReporterKey, e
 		return nil, &vigil.Error{Code: vigil.EINVALID, Message: msg, Fields: []vigil.FieldError{{Field: "receipt", Message: msg}}}
 	}
 	st := s.sp()
-	if st.throttle.Exhausted(vigil.Now()) {
-		s.logger.Warn("speak-up receipt checks throttled")
-		return nil, vigil.Errorf(vigil.ETOOMANYREQUEST, "Too many receipts are being checked right now. Please wait a minute and try again.")
-	}
-	release, err := s.argonWork(ctx)
-	if err != nil {
+	release, err := st.work.Acquire(ctx, true)
+	if errors.Is(err, speakup.ErrBusy) {
+		s.logger.Warn("speak-up receipt check shed: too many waiting")
+		return nil, vigil.Errorf(vigil.ETOOMANYREQUEST, "Many receipts are being checked right now. Please wait a minute and try again.")
+	} else if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
 
 	var v speakup.Verifier
 	var id, params, binding string
@@ -520,7 +526,6 @@ func (s *Store) Check(ctx context.Context, text string) (*speakup.ReporterKey, e
 		Scan(&id, &v.Salt, &params, &v.Hash, &v.SealedKey, &failures, &window, &binding)
 	if isNoRows(err) {
 		receipt.Burn(st.params)
-		st.throttle.Fail(vigil.Now())
 		if err := s.log.Append(ctx, "speakup.receipt_refused", string(vigil.ActorPublic), "speakup_receipts", "unknown", map[string]string{"reason": "no report"}); err != nil {
 			return nil, err
 		}
@@ -532,30 +537,37 @@ func (s *Store) Check(ctx context.Context, text string) (*speakup.ReporterKey, e
 	if v.Params, err = speakup.ParseParams(params); err != nil {
 		return nil, internal("check receipt", err)
 	}
-	now := vigil.Now()
-	if speakup.Locked(int(failures), fromMicros(window), now) {
-		if err := s.log.Append(ctx, "speakup.receipt_refused", string(vigil.ActorPublic), "speakup_reports", id, map[string]string{"reason": "locked"}); err != nil {
-			return nil, err
-		}
-		return nil, vigil.Errorf(vigil.ETOOMANYREQUEST, "This receipt has been typed wrongly too many times, so it is locked for an hour to keep your report safe. Please come back later.")
-	}
 	if hex.EncodeToString(v.Binding()) != binding {
 		s.tampered(ctx, "speakup_reports", id, "receipt verifier")
 		return nil, errWrongReceipt
 	}
+	// Verified whatever the count of wrong receipts: the right one always
+	// opens the report (see speakup/limit.go).
 	private, err := receipt.Open(&v, id)
+	release()
+	release = nil
+	now := vigil.Now()
 	if err != nil {
 		n, start := speakup.Fail(int(failures), fromMicros(window), now)
-		st.throttle.Fail(now)
+		guessed := speakup.UnderGuessing(n, start, now)
 		err := s.write(ctx, func(tx *ledger.Tx) error {
 			if _, err := tx.Exec(`UPDATE speakup_receipts SET failures = ?, window_start = ? WHERE report_id = ?`, n, micros(start), id); err != nil {
 				return err
 			}
 			return tx.Event("speakup.receipt_refused", string(vigil.ActorPublic), "speakup_reports", id,
-				map[string]any{"reason": "wrong secret", "failures": n, "locked": speakup.Locked(n, start, now)})
+				map[string]any{"reason": "wrong secret", "failures": n, "under_guessing": guessed})
 		})
 		if err != nil {
 			return nil, err
+		}
+		if guessed {
+			st.mu.Lock()
+			slow := st.slow
+			st.mu.Unlock()
+			select {
+			case <-time.After(slow):
+			case <-ctx.Done():
+			}
 		}
 		return nil, errWrongReceipt
 	}
