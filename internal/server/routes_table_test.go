@@ -289,6 +289,10 @@ func routeTable() []row {
 		{route: "POST /speak-up/custody/{id}", note: "a fresh request for an identity", path: func(f *fixture, _ string) string {
 			return "/speak-up/custody/" + string(f.newDisclosure())
 		}, form: formOf("decision", "refuse"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(http.StatusForbidden, "duty.manager", "scrutiny").but(allowed, "commissioner")},
+		{route: "GET /speak-up/escalations", want: every(allowed).but(toSignIn, anonymous)},
+		{route: "POST /speak-up/escalations/{id}", note: "a fresh report's missed acknowledgement", path: func(f *fixture, _ string) string {
+			return "/speak-up/escalations/" + string(f.newSpeakUpEscalation())
+		}, form: formOf("decision", "Chased the recipients"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner", "director")},
 		{route: "GET /speak-up/register", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "scrutiny", "investigator", "commissioner")},
 
 		// The API.

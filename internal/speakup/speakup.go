@@ -331,6 +331,8 @@ type Detail struct {
 	IdentityRequest *Disclosure
 	CaseRef         string
 	Recipients      []*vigil.Person
+	// Escalations are the escalations of its missed deadlines.
+	Escalations []*Escalation
 	// Stale lists the recipients who replaced their key since the report
 	// was last sealed, and so cannot read it until someone reseals it.
 	Stale []*vigil.Person
@@ -427,15 +429,17 @@ type ReporterKey struct {
 }
 
 // OversightItem is a report as independent oversight sees it: its
-// existence, timing, routing and clocks, never its content.
+// existence, timing, routing, clocks and escalations, never its content.
 type OversightItem struct {
 	Report
 	RoutedNames []string
+	Escalations []*Escalation
 }
 
 // SweepResult counts what one speak-up sweep did.
 type SweepResult struct {
-	Missed  int `json:"missed"`  // deadlines newly escalated to oversight
+	Missed  int `json:"missed"`  // deadlines newly missed and escalated
+	Climbed int `json:"climbed"` // escalations moved up a rung
 	Expired int `json:"expired"` // closed reports deleted at the end of retention
 }
 
@@ -538,6 +542,15 @@ type Service interface {
 	// as the public), and links the report to it; the conversation stays
 	// open. Returns EINVALID, ENOTFOUND, ECONFLICT (already a case).
 	OpenCase(ctx context.Context, actor vigil.Actor, id vigil.ID, n vigil.NewConcern) (*vigil.Case, error)
+
+	// SpeakUpEscalations lists the open escalations of missed deadlines
+	// the actor may answer (see CanResolve), without content.
+	SpeakUpEscalations(ctx context.Context, actor vigil.Actor) ([]*Escalation, error)
+
+	// ResolveSpeakUpEscalation answers an escalation with a recorded
+	// decision. Returns EINVALID, ENOTFOUND (also for anyone who may not
+	// answer it), ECONFLICT (already answered).
+	ResolveSpeakUpEscalation(ctx context.Context, actor vigil.Actor, id vigil.ID, decision string) error
 
 	// Oversight lists every report's existence, routing and clocks for
 	// independent oversight (scrutiny panel members, investigators,

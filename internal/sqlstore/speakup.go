@@ -91,7 +91,7 @@ type speakupSweeper struct{ s *Store }
 
 func (w speakupSweeper) Sweep(ctx context.Context, now time.Time) (vigil.SweepResult, error) {
 	r, err := w.s.SweepSpeakUp(ctx, now)
-	return vigil.SweepResult{Missed: r.Missed}, err
+	return vigil.SweepResult{Missed: r.Missed, Climbed: r.Climbed}, err
 }
 
 const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active, r.key_state`

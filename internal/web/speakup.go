@@ -167,6 +167,8 @@ func (s *Server) speakupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /speak-up/custody", s.staff(h.custody))
 	mux.HandleFunc("POST /speak-up/custody/{id}", s.staff(h.decide))
 	mux.HandleFunc("GET /speak-up/register", s.staff(h.register))
+	mux.HandleFunc("GET /speak-up/escalations", s.staff(h.escalations))
+	mux.HandleFunc("POST /speak-up/escalations/{id}", s.staff(h.resolveEscalation))
 }
 
 func init() {
@@ -203,6 +205,7 @@ var speakupNotices = map[string]string{
 	"recovered":    "Your speak-up key is unlocked and now opens with your current password.",
 	"renewed":      "Your new speak-up key is set up. Reports sent before now can be read again once another person who receives each one seals it again for you.",
 	"resealed":     "The report is sealed again: everyone it was sent to can read it.",
+	"answered":     "Decision recorded. The escalation is closed.",
 }
 
 func speakupNotice(r *http.Request) string { return speakupNotices[r.URL.Query().Get("notice")] }

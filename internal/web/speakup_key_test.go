@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/speakup"
 )
 
 // TestSpeakUpKeyAfterReset walks a recipient whose password an
@@ -51,5 +53,40 @@ func TestSpeakUpKeyAfterReset(t *testing.T) {
 	}
 	if _, page := s.get(t, c, "/speak-up/inbox"); !strings.Contains(page, "Key unlocked") {
 		t.Errorf("the key is not unlocked after recovering it")
+	}
+}
+
+// TestSpeakUpEscalationPage answers a missed deadline's escalation: the
+// page lists it for a recipient, refuses an empty decision beside its
+// input, and records a decision.
+func TestSpeakUpEscalationPage(t *testing.T) {
+	s := newSpeakUpSite(t)
+	ctx := context.Background()
+	if _, _, err := s.store.Submit(ctx, speakup.NewReport{Content: speakup.Content{Channel: speakup.ChannelChild, What: "A girl is collected by men in cars."}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.SweepSpeakUp(ctx, vigil.Now().Add(8*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.store.SpeakUpEscalations(ctx, vigil.UserActor(s.town.Login("commissioner").User))
+	if err != nil || len(list) != 1 {
+		t.Fatalf("escalations: %v, %v", list, err)
+	}
+	id := string(list[0].ID)
+	c := s.signIn(t, "commissioner")
+	if _, page := s.get(t, c, "/speak-up/escalations"); !strings.Contains(page, "escalation-"+id) || !strings.Contains(page, "Acknowledge the report was due") {
+		t.Fatalf("the page does not list the escalation:\n%s", page)
+	}
+	resp := s.post(t, c, "/speak-up/escalations/"+id, url.Values{"decision": {""}}, nil)
+	if b := body(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, `id="decision-`+id+`-error"`) && !strings.Contains(b, "govuk-error-message") {
+		t.Errorf("an empty decision: %d", resp.StatusCode)
+	}
+	resp = s.post(t, c, "/speak-up/escalations/"+id, url.Values{"decision": {"Chased the council; acknowledged today."}}, nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d", resp.StatusCode)
+	}
+	if _, page := s.get(t, c, "/speak-up/escalations"); !strings.Contains(page, "no-escalations") {
+		t.Errorf("the answered escalation is still listed")
 	}
 }

@@ -444,3 +444,44 @@ func (h *speakupPages) register(w http.ResponseWriter, r *http.Request, u *vigil
 	}
 	h.s.render(w, r, http.StatusOK, "speakup_register", &Page{Title: "Speak-up register", Data: &registerView{Items: items, Now: vigil.Now()}})
 }
+
+// escalationsView is the speak-up escalations page.
+type escalationsView struct {
+	Items []*speakup.Escalation
+}
+
+func (h *speakupPages) escalations(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	h.showEscalations(w, r, u, http.StatusOK, Form{}, nil)
+}
+
+func (h *speakupPages) showEscalations(w http.ResponseWriter, r *http.Request, u *vigil.User, status int, form Form, errs []vigil.FieldError) {
+	items, err := h.svc.SpeakUpEscalations(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	notice := ""
+	if status == http.StatusOK {
+		notice = speakupNotice(r)
+	}
+	h.s.render(w, r, status, "speakup_escalations", &Page{Title: "Speak-up escalations", Notice: notice, Form: form, Errors: errs, Data: &escalationsView{Items: items}})
+}
+
+func (h *speakupPages) resolveEscalation(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "decision")
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	err := h.svc.ResolveSpeakUpEscalation(r.Context(), vigil.UserActor(u), vigil.ID(id), form["decision"])
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/speak-up/escalations?notice=answered", http.StatusSeeOther)
+	case vigil.ErrorCode(err) == vigil.EINVALID:
+		input := "decision-" + id
+		h.showEscalations(w, r, u, http.StatusUnprocessableEntity, Form{input: form["decision"]},
+			[]vigil.FieldError{{Field: input, Message: vigil.ErrorMessage(err)}})
+	default:
+		h.s.fail(w, r, err)
+	}
+}
