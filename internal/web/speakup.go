@@ -352,6 +352,7 @@ func (h *speakupPages) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	show := func(status int, err error) {
+		h.s.logRefusal(r, status, err)
 		h.s.render(w, r, status, "speakup_report", &Page{Title: reportTitle(ch), Form: form, Errors: speakupErrors(err), Data: p})
 	}
 	if err != nil {
@@ -463,6 +464,7 @@ func (h *speakupPages) check(w http.ResponseWriter, r *http.Request) {
 			h.s.fail(w, r, err)
 			return
 		}
+		h.s.logRefusal(r, status, err)
 		h.s.render(w, r, status, "speakup_check", &Page{Title: "Check your report", Form: Form{"receipt": typed},
 			Errors: []vigil.FieldError{{Field: "receipt", Message: vigil.ErrorMessage(err)}}})
 		return
@@ -521,6 +523,7 @@ func (h *speakupPages) reply(w http.ResponseWriter, r *http.Request) {
 		if len(errs) == 0 {
 			errs = []vigil.FieldError{{Field: "message", Message: vigil.ErrorMessage(err)}}
 		}
+		h.s.logRefusal(r, vigil.ErrorStatus(vigil.ErrorCode(err)), err)
 		h.showConversation(w, r, rs, vigil.ErrorStatus(vigil.ErrorCode(err)), Form{"message": text}, errs, "")
 	default:
 		h.s.fail(w, r, err)
