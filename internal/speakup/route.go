@@ -85,7 +85,7 @@ func (n *NewReport) Validate() error {
 	checkField(&v, "contact", "how to contact you", n.Identity.Contact, MaxShortLen, false)
 	checkField(&v, "role", "your job or how you know", n.Identity.Role, MaxShortLen, false)
 	if len(n.Attachments) > MaxAttachments {
-		v.Add("attachment", "You can attach up to %d photos", MaxAttachments)
+		v.Add("attachment", "You can attach up to %d files", MaxAttachments)
 	}
 	return v.Err()
 }

@@ -740,7 +740,11 @@ func (s *Store) messages(ctx context.Context, q querier, reportID vigil.ID, key 
 		m.Text = body.Text
 		for i, meta := range body.Attachments {
 			if a := atts[meta.ID]; a != nil {
-				a.Name = fmt.Sprintf("photo-%d-%d%s", m.Seq, i+1, speakup.Extension(a.MediaType))
+				kind := "photo"
+				if a.MediaType == speakup.MediaDOCX {
+					kind = "document"
+				}
+				a.Name = fmt.Sprintf("%s-%d-%d%s", kind, m.Seq, i+1, speakup.Extension(a.MediaType))
 				a.OriginalSHA256, a.CopySHA256 = meta.OriginalSHA256, meta.CopySHA256
 				m.Attachments = append(m.Attachments, a)
 			}
@@ -823,8 +827,8 @@ func (s *Store) Reply(ctx context.Context, key *speakup.ReporterKey, text string
 		return notFound("The report")
 	}
 	if len(files) > speakup.MaxAttachments {
-		return &vigil.Error{Code: vigil.EINVALID, Message: fmt.Sprintf("You can attach up to %d photos", speakup.MaxAttachments),
-			Fields: []vigil.FieldError{{Field: "attachment", Message: fmt.Sprintf("You can attach up to %d photos", speakup.MaxAttachments)}}}
+		return &vigil.Error{Code: vigil.EINVALID, Message: fmt.Sprintf("You can attach up to %d files", speakup.MaxAttachments),
+			Fields: []vigil.FieldError{{Field: "attachment", Message: fmt.Sprintf("You can attach up to %d files", speakup.MaxAttachments)}}}
 	}
 	text = strings.TrimSpace(text)
 	if len(files) == 0 || text != "" {

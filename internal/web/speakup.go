@@ -308,7 +308,7 @@ func parseUpload(r *http.Request) ([]speakup.Upload, error) {
 			continue // the browser's empty file input
 		}
 		if len(out) == speakup.MaxAttachments {
-			msg := "You can attach up to 3 photos."
+			msg := "You can attach up to 3 files."
 			return nil, &vigil.Error{Code: vigil.EINVALID, Message: msg, Fields: []vigil.FieldError{{Field: "attachment", Message: msg}}}
 		}
 		data, err := readPart(fh)
