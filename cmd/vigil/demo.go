@@ -102,6 +102,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := synth.SeedSpeakUp(ctx, store, town); err != nil {
 		return err
 	}
+	// The demo's speak-up configuration, as `vigil serve --speakup` reads it.
+	if b, err := json.MarshalIndent(synth.SpeakUpConfig(town), "", "  "); err != nil {
+		return err
+	} else if err := os.WriteFile(filepath.Join(*dir, "speakup.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
 	// Link what the town's reports mention, as an analyst would find it:
 	// likely links proposed, unsure ones waiting in the review queue.
 	run, err := store.RunLinking(ctx, vigil.SystemActor)

@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
+	"strings"
 
 	"github.com/vigil-project/vigil"
 	"github.com/vigil-project/vigil/internal/escalate"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/speakup"
 	"github.com/vigil-project/vigil/internal/sqldb"
 	"github.com/vigil-project/vigil/internal/sqlstore"
 )
@@ -24,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	debug := fs.Bool("debug", false, "log every request")
 	rulesFile := fs.String("rules", "", "a JSON file of local clock rules and escalation ladder, over the national defaults")
 	grantsFile := fs.String("grants", "", "a JSON file of agencies' own grants (role x action x scope), over the national defaults; each load is logged")
+	speakupFile := fs.String("speakup", "", "a JSON file of the speak-up channel's routes, custodians and clocks (see internal/speakup/config.go); applied at start, every change logged")
 	oidcFlags := addOIDCFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -71,6 +75,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%s: %s", *grantsFile, vigil.ErrorMessage(err))
 		}
 	}
+	if *speakupFile != "" {
+		if err := configureSpeakUp(ctx, store, *speakupFile, logger); err != nil {
+			return err
+		}
+	}
 	oidc, err := oidcFlags.config()
 	if err != nil {
 		return err
@@ -97,4 +106,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go publishDue(ctx, store, logger) // monthly and yearly statistics releases: see stats.go
 	go (&escalate.Sweeper{Store: store.SpeakUpSweeper(), Logger: logger}).Run(ctx)
 	return server.Serve(ctx, ln, h, logger)
+}
+
+// configureSpeakUp applies a speak-up configuration file as the system
+// actor: the file is the whole configuration, and each change it makes is
+// a log entry. What it leaves uncovered (an organisation whose staff
+// would reach nobody) is logged as a warning, not refused: a deployment
+// may be set up in steps.
+func configureSpeakUp(ctx context.Context, store *sqlstore.Store, file string, logger *slog.Logger) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	c, err := speakup.ParseConfig(b)
+	if err == nil {
+		var gaps []string
+		gaps, err = store.Configure(ctx, vigil.SystemActor, c)
+		for _, g := range gaps {
+			logger.Warn("speak-up configuration leaves a gap", "gap", g)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %s", file, problems(err))
+	}
+	return nil
+}
+
+// problems is err's message, or each of its field errors on a line.
+func problems(err error) string {
+	fields := vigil.ErrorFields(err)
+	if len(fields) < 2 {
+		return vigil.ErrorMessage(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problems:", len(fields))
+	for _, f := range fields {
+		b.WriteString("\n  " + f.Message)
+	}
+	return b.String()
 }

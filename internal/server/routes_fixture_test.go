@@ -194,6 +194,18 @@ func (f *fixture) sharedFile() vigil.ID {
 	return f.file
 }
 
+// newSpeakUpEscalation is the escalation of a new report's missed
+// acknowledgement: the sweep runs as if eight days had passed.
+func (f *fixture) newSpeakUpEscalation() vigil.ID {
+	f.t.Helper()
+	id := f.newReport()
+	_, err := f.store.SweepSpeakUp(f.ctx, vigil.Now().Add(8*24*time.Hour))
+	f.must(err)
+	var esc vigil.ID
+	f.must(f.store.DB().Reader.QueryRowContext(f.ctx, f.store.DB().Rebind(`SELECT id FROM speakup_escalations WHERE report_id = ?`), id).Scan(&esc))
+	return esc
+}
+
 // onFreshReport is an address on a new speak-up report for each principal.
 func onFreshReport(action string) func(*fixture, string) string {
 	return func(f *fixture, _ string) string { return "/speak-up/reports/" + string(f.newReport()) + "/" + action }

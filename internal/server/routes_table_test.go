@@ -301,6 +301,13 @@ func routeTable() []row {
 		{route: "POST /speak-up/reports/{id}/identity", note: "a fresh report", path: onFreshReport("identity"), form: formOf("reason", "To take a statement"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner")},
 		{route: "POST /speak-up/reports/{id}/case", note: "a fresh report", path: onFreshReport("case"),
 			form: formOf("case-name", "Route Child", "case-age", "14", "case-what", "Picked up by men in a taxi."), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner")},
+		{route: "POST /speak-up/reports/{id}/reseal", note: "a fresh report everyone can read", path: onFreshReport("reseal"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(http.StatusConflict, "duty.manager", "scrutiny", "commissioner")},
+		{route: "POST /speak-up/key/recover", note: "nobody's key is locked under an earlier password", form: func(f *fixture, p string) url.Values {
+			return url.Values{"old-password": {"not the old one"}, "password": {f.password(p)}}
+		}, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(http.StatusConflict, "duty.manager", "scrutiny", "commissioner")},
+		{route: "POST /speak-up/key/renew", note: "nobody's key is locked under an earlier password", form: func(f *fixture, p string) url.Values {
+			return url.Values{"new-key-password": {f.password(p)}}
+		}, want: every(http.StatusForbidden).but(http.StatusUnauthorized, anonymous).but(http.StatusConflict, "duty.manager", "scrutiny", "commissioner")},
 		{route: "GET /speak-up/reports/{id}/files/{file}", path: func(f *fixture, _ string) string {
 			return "/speak-up/reports/" + string(f.sharedReport()) + "/files/" + string(f.sharedFile()) + ".copy"
 		}, want: every(http.StatusNotFound).but(toSignIn, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner")},
@@ -308,6 +315,10 @@ func routeTable() []row {
 		{route: "POST /speak-up/custody/{id}", note: "a fresh request for an identity", path: func(f *fixture, _ string) string {
 			return "/speak-up/custody/" + string(f.newDisclosure())
 		}, form: formOf("decision", "refuse"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(http.StatusForbidden, "duty.manager", "scrutiny").but(allowed, "commissioner")},
+		{route: "GET /speak-up/escalations", want: every(allowed).but(toSignIn, anonymous)},
+		{route: "POST /speak-up/escalations/{id}", note: "a fresh report's missed acknowledgement", path: func(f *fixture, _ string) string {
+			return "/speak-up/escalations/" + string(f.newSpeakUpEscalation())
+		}, form: formOf("decision", "Chased the recipients"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner", "director")},
 		{route: "GET /speak-up/register", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "scrutiny", "investigator", "commissioner")},
 
 		// The API.

@@ -18,12 +18,13 @@ import (
 // pixels afresh (image/jpeg, image/png), which keeps nothing but pixels:
 // no EXIF, XMP, IPTC, ICC profile, comments or text chunks.
 //
-// Only JPEG and PNG are taken. Documents (PDF, Word, OpenDocument) carry
-// metadata in many places (authors, revision history, tracked changes,
-// embedded images with their own EXIF) that Vigil cannot strip reliably
-// with the standard library, so they are refused with advice to paste the
-// text or photograph the page instead. The EXIF orientation is lost with
-// the metadata, so a stripped copy may show turned on its side.
+// JPEG and PNG photos are taken, and Word documents (.docx), which are
+// rebuilt without their metadata (see docx.go). Other documents (PDF,
+// OpenDocument, older Word files) carry metadata in places Vigil cannot
+// clean soundly with the standard library, so they are refused with
+// advice to paste the text or photograph the page instead. The EXIF
+// orientation is lost with the metadata, so a stripped copy may show
+// turned on its side.
 
 // Attachment limits.
 const (
@@ -69,12 +70,25 @@ func StripMetadata(data []byte) (mediaType string, stripped []byte, err error) {
 		return "", nil, attachmentError(vigil.EINVALID, "The file is empty. Choose the photo again.")
 	case len(data) > MaxAttachmentSize:
 		return "", nil, attachmentError(vigil.ETOOLARGE, "The file must be smaller than %d MB.", MaxAttachmentSize>>20)
+	case isDOCX(data):
+		stripped, err := stripDOCX(data)
+		if err != nil {
+			return "", nil, err
+		}
+		return MediaDOCX, stripped, nil
+	}
+	return stripImage(data)
+}
+
+// stripImage is StripMetadata for photos.
+func stripImage(data []byte) (mediaType string, stripped []byte, err error) {
+	switch {
 	case bytes.HasPrefix(data, jpegMagic):
 		mediaType = MediaJPEG
 	case bytes.HasPrefix(data, pngMagic):
 		mediaType = MediaPNG
 	default:
-		return "", nil, attachmentError(vigil.EINVALID, "You can only attach photos (JPEG or PNG). Other files, such as PDF or Word documents, can hide your name and other details that we cannot remove, so copy the words into your message or take a photo of the page instead.")
+		return "", nil, attachmentError(vigil.EINVALID, "You can only attach photos (JPEG or PNG) and Word documents (.docx). Other files, such as PDFs, can hide your name and other details that we cannot remove, so copy the words into your message or take a photo of the page instead.")
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || !(format == "jpeg" && mediaType == MediaJPEG || format == "png" && mediaType == MediaPNG) {
@@ -106,8 +120,11 @@ func StripMetadata(data []byte) (mediaType string, stripped []byte, err error) {
 
 // Extension is the file extension of a media type.
 func Extension(mediaType string) string {
-	if mediaType == MediaPNG {
+	switch mediaType {
+	case MediaPNG:
 		return ".png"
+	case MediaDOCX:
+		return ".docx"
 	}
 	return ".jpg"
 }

@@ -1,6 +1,7 @@
 package speakup
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -131,34 +132,91 @@ func TestLimits(t *testing.T) {
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	n, w := 0, time.Time{}
 	for i := range MaxFailures {
-		if Locked(n, w, start) {
-			t.Fatalf("locked after %d failures", i)
+		if UnderGuessing(n, w, start) {
+			t.Fatalf("under guessing after %d failures", i)
 		}
 		n, w = Fail(n, w, start.Add(time.Duration(i)*time.Minute))
 	}
-	if !Locked(n, w, start.Add(10*time.Minute)) {
-		t.Errorf("not locked after %d failures within the window", n)
+	if !UnderGuessing(n, w, start.Add(10*time.Minute)) {
+		t.Errorf("not under guessing after %d failures within the window", n)
 	}
-	if Locked(n, w, start.Add(FailureWindow+time.Minute)) {
-		t.Error("still locked after the window ended")
+	if UnderGuessing(n, w, start.Add(FailureWindow+time.Minute)) {
+		t.Error("still under guessing after the window ended")
 	}
 	if n2, w2 := Fail(n, w, start.Add(2*FailureWindow)); n2 != 1 || !w2.Equal(start.Add(2*FailureWindow)) {
 		t.Errorf("a failure after the window gives %d at %v, want a new window", n2, w2)
 	}
+}
 
-	th := &Throttle{Burst: 3, PerSec: 1}
-	for range 3 {
-		if th.Exhausted(start) {
-			t.Fatal("throttle exhausted early")
+// TestWorkQueue fills the queue: checks past MaxWaiting are shed at once,
+// work that must not be shed waits, and slots go to waiters in the order
+// they came.
+func TestWorkQueue(t *testing.T) {
+	ctx := context.Background()
+	w := NewWork(1, 2)
+	hold, err := w.Acquire(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := make(chan int, 3)
+	started := make(chan struct{}, 3)
+	for i := range 2 {
+		go func() {
+			started <- struct{}{}
+			rel, err := w.Acquire(ctx, true)
+			if err != nil {
+				t.Errorf("waiter %d: %v", i, err)
+				return
+			}
+			order <- i
+			rel()
+		}()
+		<-started
+		waitQueued(t, w, i+1)
+	}
+	if _, err := w.Acquire(ctx, true); err != ErrBusy {
+		t.Errorf("a check past MaxWaiting: %v, want ErrBusy", err)
+	}
+	go func() {
+		rel, err := w.Acquire(ctx, false)
+		if err != nil {
+			t.Errorf("unsheddable: %v", err)
+			return
 		}
-		th.Fail(start)
+		order <- 2
+		rel()
+	}()
+	waitQueued(t, w, 3)
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := w.Acquire(cctx, false); err != context.Canceled {
+		t.Errorf("a cancelled wait: %v", err)
 	}
-	if !th.Exhausted(start) {
-		t.Error("throttle not exhausted after its burst")
+	hold()
+	for want := range 3 {
+		if got := <-order; got != want {
+			t.Fatalf("slot %d went to waiter %d", want, got)
+		}
 	}
-	if th.Exhausted(start.Add(1500 * time.Millisecond)) {
-		t.Error("throttle did not refill")
+	rel, err := w.Acquire(ctx, true)
+	if err != nil {
+		t.Fatalf("after the queue drained: %v", err)
 	}
+	rel()
+}
+
+func waitQueued(t *testing.T, w *Work, n int) {
+	t.Helper()
+	for range 1000 {
+		w.mu.Lock()
+		q := len(w.queue)
+		w.mu.Unlock()
+		if q == n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("the queue never reached %d", n)
 }
 
 // FuzzParseReceipt checks that no input makes the parser fail other than

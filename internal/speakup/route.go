@@ -7,16 +7,24 @@ import (
 	"github.com/vigil-project/vigil"
 )
 
+// applies reports whether route r sends a report of ch about `about` (empty
+// when it names none) to r's agency: the channel matches, the route is for
+// every report or for reports about that organisation, and the agency is
+// not the organisation the report is about.
+func applies(r Route, ch Channel, about vigil.ID) bool {
+	return r.Channel == ch && r.AgencyID != "" && r.AgencyID != about && (r.About == "" || r.About == about)
+}
+
 // RouteReport decides where a report of channel ch about organisation
 // about (empty when it names none) goes: to the agencies a route sends the
-// channel to, less the organisation the report is about, whatever the
-// routes say; and within them, to every active enrolled recipient. A
+// channel (or reports about that organisation) to, less the organisation
+// the report is about, whatever the routes say; and within them, to every active enrolled recipient. A
 // report about an organisation never reaches that organisation, even if a
 // deployment routed the channel to it, so that nobody can configure the
 // channel into the hands of the people it reports on.
 func RouteReport(ch Channel, about vigil.ID, routes []Route, recipients []*Recipient) (agencies []vigil.ID, to []*Recipient) {
 	for _, r := range routes {
-		if r.Channel != ch || r.AgencyID == "" || r.AgencyID == about || slices.Contains(agencies, r.AgencyID) {
+		if !applies(r, ch, about) || slices.Contains(agencies, r.AgencyID) {
 			continue
 		}
 		agencies = append(agencies, r.AgencyID)
@@ -77,7 +85,7 @@ func (n *NewReport) Validate() error {
 	checkField(&v, "contact", "how to contact you", n.Identity.Contact, MaxShortLen, false)
 	checkField(&v, "role", "your job or how you know", n.Identity.Role, MaxShortLen, false)
 	if len(n.Attachments) > MaxAttachments {
-		v.Add("attachment", "You can attach up to %d photos", MaxAttachments)
+		v.Add("attachment", "You can attach up to %d files", MaxAttachments)
 	}
 	return v.Err()
 }

@@ -118,21 +118,31 @@ func NewRecipientKey(password string) (public string, wrapped []byte, err error)
 	if err != nil {
 		return "", nil, err
 	}
-	r, err := age.NewScryptRecipient(password)
+	wrapped, err = (&Keyring{identity: id}).Wrap(password)
 	if err != nil {
 		return "", nil, err
+	}
+	return id.Recipient().String(), wrapped, nil
+}
+
+// Wrap wraps the keyring's private key under password (age scrypt), as
+// NewRecipientKey does, for a change of password.
+func (k *Keyring) Wrap(password string) ([]byte, error) {
+	r, err := age.NewScryptRecipient(password)
+	if err != nil {
+		return nil, err
 	}
 	r.SetWorkFactor(ScryptWorkFactor)
 	var buf bytes.Buffer
 	w, err := age.Encrypt(&buf, r)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	io.WriteString(w, id.String())
+	io.WriteString(w, k.identity.String())
 	if err := w.Close(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	return id.Recipient().String(), buf.Bytes(), nil
+	return buf.Bytes(), nil
 }
 
 // ErrWrongPassword is returned when a password does not unwrap a key.

@@ -86,9 +86,13 @@ func TestUnlockWrongPassword(t *testing.T) {
 func TestRouteReport(t *testing.T) {
 	council, police, panel, school := vigil.ID("council"), vigil.ID("police"), vigil.ID("panel"), vigil.ID("school")
 	routes := []Route{
-		{ChannelChild, council}, {ChannelChild, panel},
-		{ChannelStaff, panel}, {ChannelStaff, council}, {ChannelStaff, police},
-		{ChannelYoungPerson, school},
+		{ChannelChild, council, ""}, {ChannelChild, panel, ""},
+		{ChannelStaff, panel, ""}, {ChannelStaff, council, ""}, {ChannelStaff, police, ""},
+		{ChannelYoungPerson, school, ""},
+		// Reports about the school also go to the council; reports about
+		// the panel go to the police alone beyond the general routes, and
+		// a route about the panel to the panel is dropped.
+		{ChannelYoungPerson, council, school}, {ChannelYoungPerson, police, panel}, {ChannelYoungPerson, panel, panel},
 	}
 	recips := []*Recipient{
 		{ID: "rc1", AgencyID: council, Active: true},
@@ -108,6 +112,8 @@ func TestRouteReport(t *testing.T) {
 		{"whistle-blowing about the police", ChannelStaff, police, []vigil.ID{panel, council}, []vigil.ID{"rc1", "rc2"}},
 		{"child concern about the council", ChannelChild, council, []vigil.ID{panel}, []vigil.ID{"rc2"}},
 		{"no recipient enrolled: no routing", ChannelYoungPerson, "", nil, nil},
+		{"a route about one organisation applies to reports about it", ChannelYoungPerson, school, []vigil.ID{council}, []vigil.ID{"rc1"}},
+		{"a route about an organisation to itself is dropped", ChannelYoungPerson, panel, []vigil.ID{police}, []vigil.ID{"rc3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -331,6 +331,11 @@ type Detail struct {
 	IdentityRequest *Disclosure
 	CaseRef         string
 	Recipients      []*vigil.Person
+	// Escalations are the escalations of its missed deadlines.
+	Escalations []*Escalation
+	// Stale lists the recipients who replaced their key since the report
+	// was last sealed, and so cannot read it until someone reseals it.
+	Stale []*vigil.Person
 }
 
 // ReporterView is what the reporter sees through their receipt.
@@ -380,12 +385,33 @@ type Recipient struct {
 	PublicKey string   `json:"public_key"` // an age X25519 recipient, age1...
 	Custodian bool     `json:"custodian"`
 	Active    bool     `json:"active"`
+	// KeyState is empty while the key is wrapped under the person's
+	// sign-in password; see KeyReset and KeyLost.
+	KeyState string `json:"key_state,omitempty"`
 }
 
-// Route sends a channel's reports to an agency.
+// Key states of a recipient. A recipient's private key is wrapped under
+// their sign-in password, which the server never keeps: a change of
+// password by the person rewraps it (they give the old one), but a reset
+// by an administrator cannot. After a reset the key is still wrapped under
+// the old password, and the administrator knows the new one, so nothing
+// may be wrapped under it (KeyReset); once the person has chosen their own
+// password again (KeyLost) they can unlock the key with their old password
+// and have it rewrapped, or replace it with a new key, after which other
+// recipients of each earlier report can seal it again for them. Meanwhile
+// new reports are not routed to them, so that each goes to people who can
+// read it.
+const (
+	KeyReset = "reset"
+	KeyLost  = "lost"
+)
+
+// Route sends a channel's reports to an agency: all of them, or only
+// those about one organisation (About), never one about the agency itself.
 type Route struct {
 	Channel  Channel  `json:"channel"`
 	AgencyID vigil.ID `json:"agency_id"`
+	About    vigil.ID `json:"about,omitempty"`
 }
 
 // Keyring is an unlocked recipient key, held in memory only for as long as
@@ -403,15 +429,17 @@ type ReporterKey struct {
 }
 
 // OversightItem is a report as independent oversight sees it: its
-// existence, timing, routing and clocks, never its content.
+// existence, timing, routing, clocks and escalations, never its content.
 type OversightItem struct {
 	Report
 	RoutedNames []string
+	Escalations []*Escalation
 }
 
 // SweepResult counts what one speak-up sweep did.
 type SweepResult struct {
-	Missed  int `json:"missed"`  // deadlines newly escalated to oversight
+	Missed  int `json:"missed"`  // deadlines newly missed and escalated
+	Climbed int `json:"climbed"` // escalations moved up a rung
 	Expired int `json:"expired"` // closed reports deleted at the end of retention
 }
 
@@ -449,6 +477,26 @@ type Service interface {
 	// that it was unlocked. Returns EFORBIDDEN (not a recipient),
 	// EUNAUTHORIZED (wrong password).
 	Unlock(ctx context.Context, actor vigil.Actor, password string) (*Keyring, error)
+
+	// RecoverKey unlocks the actor's key, in state KeyLost, with the
+	// password it was wrapped under and wraps it again under their current
+	// sign-in password. Returns EUNAUTHORIZED (either password wrong),
+	// ECONFLICT (the key is not lost; or still KeyReset).
+	RecoverKey(ctx context.Context, actor vigil.Actor, oldPassword, password string) (*Keyring, error)
+
+	// RenewKey replaces the actor's key, in state KeyLost, with a new key
+	// pair wrapped under their sign-in password. Reports sealed for the old
+	// key stay unreadable to them until another recipient reseals each.
+	// Returns EUNAUTHORIZED, ECONFLICT.
+	RenewKey(ctx context.Context, actor vigil.Actor, password string) (*Keyring, error)
+
+	// Reseal seals a report's content, messages, attachments (and, for a
+	// custodian, the reporter's identity) again for the current key of
+	// each of its recipients and the reporter, so that a recipient who
+	// replaced their key can read it. Only a recipient of the report who
+	// can read it may call it, and each change is logged. Returns
+	// ENOTFOUND, EFORBIDDEN, ECONFLICT (nobody needs it).
+	Reseal(ctx context.Context, actor vigil.Actor, key *Keyring, id vigil.ID) error
 
 	// RecipientOf returns the actor's enrolment, or ENOTFOUND.
 	RecipientOf(ctx context.Context, actor vigil.Actor) (*Recipient, error)
@@ -495,6 +543,15 @@ type Service interface {
 	// open. Returns EINVALID, ENOTFOUND, ECONFLICT (already a case).
 	OpenCase(ctx context.Context, actor vigil.Actor, id vigil.ID, n vigil.NewConcern) (*vigil.Case, error)
 
+	// SpeakUpEscalations lists the open escalations of missed deadlines
+	// the actor may answer (see CanResolve), without content.
+	SpeakUpEscalations(ctx context.Context, actor vigil.Actor) ([]*Escalation, error)
+
+	// ResolveSpeakUpEscalation answers an escalation with a recorded
+	// decision. Returns EINVALID, ENOTFOUND (also for anyone who may not
+	// answer it), ECONFLICT (already answered).
+	ResolveSpeakUpEscalation(ctx context.Context, actor vigil.Actor, id vigil.ID, decision string) error
+
 	// Oversight lists every report's existence, routing and clocks for
 	// independent oversight (scrutiny panel members, investigators,
 	// commissioners). Returns EFORBIDDEN for anyone else.
@@ -512,11 +569,19 @@ type Service interface {
 // and commissioners may call it: a council's own administrators cannot
 // re-route reports about the council.
 type Admin interface {
+	// Configure makes c the whole configuration (routes, custodians,
+	// policies) in one transaction, logging each change, and returns in
+	// words what the configuration leaves uncovered (see Gaps). Returns
+	// EFORBIDDEN, EINVALID naming each unknown agency or person and each
+	// route about an organisation to that organisation.
+	Configure(ctx context.Context, actor vigil.Actor, c *Config) (gaps []string, err error)
 	// SetRoute sends (or stops sending) a channel's reports to an agency.
+	// Returns EFORBIDDEN, EINVALID, ENOTFOUND.
 	SetRoute(ctx context.Context, actor vigil.Actor, r Route, on bool) error
 	// Routes lists the routes in force.
 	Routes(ctx context.Context) ([]Route, error)
-	// SetCustodian makes an enrolled recipient a custodian, or not.
+	// SetCustodian makes a person a custodian, or not; a person named
+	// before they enrol becomes one when they do.
 	SetCustodian(ctx context.Context, actor vigil.Actor, userID vigil.ID, on bool) error
 	// Enrol is Service.Enrol.
 	Enrol(ctx context.Context, actor vigil.Actor, password string) (*Recipient, error)

@@ -263,6 +263,11 @@ func (s *Store) apply(tx *ledger.Tx, who string, c vigil.AdminChange, target *vi
 			`UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?`, hash, target.ID); err != nil {
 			return nil, err
 		}
+		// Their speak-up key stays wrapped under the old password, which
+		// the server cannot recover and must not replace: see speakup.KeyReset.
+		if err := keyLockedOut(tx, who, target.ID); err != nil {
+			return nil, err
+		}
 		return target, s.endSessions(tx, who, target.ID, "password reset")
 	case vigil.AdminResetTOTP:
 		res, err := tx.Exec(`DELETE FROM user_totp WHERE user_id = ?`, target.ID)

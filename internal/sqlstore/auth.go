@@ -416,6 +416,12 @@ func (s *Store) ChangePassword(ctx context.Context, actor vigil.Actor, current, 
 	}
 	newHash := hashPassword(next)
 	token, th := newToken("vs_")
+	// A speak-up key wrapped under the old password is rewrapped under the
+	// new one in the same transaction (speakup_key.go).
+	rewrap, err := s.prepareRewrap(ctx, actor.ID, current, next)
+	if err != nil {
+		return "", err
+	}
 	err = s.write(ctx, func(tx *ledger.Tx) error {
 		who := string(actor.ID)
 		if err := tx.Save("user.password_changed", who, "users",
@@ -423,6 +429,11 @@ func (s *Store) ChangePassword(ctx context.Context, actor vigil.Actor, current, 
 			return errNoSession
 		} else if err != nil {
 			return err
+		}
+		if rewrap != nil {
+			if err := rewrap(tx, who); err != nil {
+				return err
+			}
 		}
 		// Signed out everywhere: whoever else knew the old password
 		// loses any session they had.

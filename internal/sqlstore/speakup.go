@@ -29,14 +29,14 @@ var (
 	_ speakup.Admin   = (*Store)(nil)
 )
 
-// speakupState is a store's in-memory speak-up state: the global guessing
-// throttle, a bound on concurrent argon2id work, and the policies.
+// speakupState is a store's in-memory speak-up state: the queue for
+// argon2id work (the global guessing limit, see speakup/limit.go), the
+// receipt cost, and how long a wrong guess at a report under guessing waits.
 type speakupState struct {
-	throttle *speakup.Throttle
-	work     chan struct{}
-	mu       sync.Mutex
-	policies speakup.Policies
-	params   speakup.Params
+	work   *speakup.Work
+	mu     sync.Mutex
+	params speakup.Params
+	slow   time.Duration
 }
 
 // speakupStates maps each *Store to its state; kept beside the Store so
@@ -48,25 +48,20 @@ func (s *Store) sp() *speakupState {
 		return v.(*speakupState)
 	}
 	v, _ := speakupStates.LoadOrStore(s, &speakupState{
-		throttle: speakup.NewThrottle(),
-		// Two argon2id checks at a time (19 MiB each): a flood queues
-		// rather than eating the machine.
-		work:     make(chan struct{}, 2),
-		policies: speakup.DefaultPolicies(),
-		params:   speakup.DefaultParams,
+		work:   speakup.NewWork(speakup.WorkSlots, speakup.MaxWaiting),
+		params: speakup.DefaultParams,
+		slow:   speakup.SlowAnswer,
 	})
 	return v.(*speakupState)
 }
 
-// UseSpeakUpPolicies replaces the speak-up clocks and retention of some
-// channels. Call it before serving.
-func (s *Store) UseSpeakUpPolicies(p speakup.Policies) {
+// UseGuessDelay sets how long a wrong receipt for a report under guessing
+// waits before it is refused (speakup.SlowAnswer; tests shorten it).
+func (s *Store) UseGuessDelay(d time.Duration) {
 	st := s.sp()
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for ch, pol := range p {
-		st.policies[ch] = pol
-	}
+	st.slow = d
 }
 
 // UseReceiptParams sets the argon2id cost of new receipts (tests lower it;
@@ -78,22 +73,10 @@ func (s *Store) UseReceiptParams(p speakup.Params) {
 	st.params = p
 }
 
-func (s *Store) policy(ch speakup.Channel) speakup.Policy {
-	st := s.sp()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.policies[ch]
-}
-
-// argonWork waits for a slot to run argon2id.
+// argonWork waits for a slot to run argon2id (or scrypt). Only receipt
+// checks are sheddable: making a report or unlocking a key waits its turn.
 func (s *Store) argonWork(ctx context.Context) (release func(), err error) {
-	w := s.sp().work
-	select {
-	case w <- struct{}{}:
-		return func() { <-w }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return s.sp().work.Acquire(ctx, false)
 }
 
 // SpeakUpSweeper returns the speak-up sweep in the form internal/escalate
@@ -108,98 +91,28 @@ type speakupSweeper struct{ s *Store }
 
 func (w speakupSweeper) Sweep(ctx context.Context, now time.Time) (vigil.SweepResult, error) {
 	r, err := w.s.SweepSpeakUp(ctx, now)
-	return vigil.SweepResult{Missed: r.Missed}, err
+	return vigil.SweepResult{Missed: r.Missed, Climbed: r.Climbed}, err
 }
 
-// --- configuration ---
-
-// SetRoute implements speakup.Admin.
-func (s *Store) SetRoute(ctx context.Context, actor vigil.Actor, r speakup.Route, on bool) error {
-	if !speakup.CanConfigure(actor) {
-		return vigil.Errorf(vigil.EFORBIDDEN, "Only commissioners can change where speak-up reports go.")
-	}
-	if !r.Channel.Valid() {
-		return vigil.Errorf(vigil.EINVALID, "Choose a channel: child, young_person or staff")
-	}
-	return s.write(ctx, func(tx *ledger.Tx) error {
-		var n int
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM agencies WHERE id = ?`, r.AgencyID).Scan(&n); err != nil {
-			return err
-		} else if n == 0 {
-			return notFound("The agency")
-		}
-		var id string
-		err := tx.QueryRow(`SELECT id FROM speakup_routes WHERE channel = ? AND agency_id = ?`, r.Channel, r.AgencyID).Scan(&id)
-		switch {
-		case isNoRows(err):
-			if !on {
-				return nil
-			}
-			return tx.Save("speakup.route_set", string(actor.ID), "speakup_routes",
-				`INSERT INTO speakup_routes (id, version, channel, agency_id, active, changed_at, changed_by) VALUES (?, 1, ?, ?, 1, ?, ?)`,
-				vigil.NewID(), r.Channel, r.AgencyID, micros(tx.Now()), actor.ID)
-		case err != nil:
-			return err
-		}
-		return tx.Save("speakup.route_changed", string(actor.ID), "speakup_routes",
-			`UPDATE speakup_routes SET active = ?, changed_at = ?, changed_by = ?, version = version + 1 WHERE id = ? AND active <> ?`,
-			boolInt(on), micros(tx.Now()), actor.ID, id, boolInt(on))
-	})
-}
-
-// Routes implements speakup.Admin.
-func (s *Store) Routes(ctx context.Context) ([]speakup.Route, error) {
-	return s.routes(reader{s, ctx})
-}
-
-func (s *Store) routes(q querier) ([]speakup.Route, error) {
-	rows, err := q.Query(`SELECT channel, agency_id FROM speakup_routes WHERE active = 1 ORDER BY channel, agency_id`)
-	if err != nil {
-		return nil, internal("read speak-up routes", err)
-	}
-	defer rows.Close()
-	var out []speakup.Route
-	for rows.Next() {
-		var r speakup.Route
-		if err := rows.Scan(&r.Channel, &r.AgencyID); err != nil {
-			return nil, internal("read speak-up routes", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// SetCustodian implements speakup.Admin.
-func (s *Store) SetCustodian(ctx context.Context, actor vigil.Actor, userID vigil.ID, on bool) error {
-	if !speakup.CanConfigure(actor) {
-		return vigil.Errorf(vigil.EFORBIDDEN, "Only commissioners can choose custodians.")
-	}
-	err := s.write(ctx, func(tx *ledger.Tx) error {
-		return tx.Save("speakup.custodian_set", string(actor.ID), "speakup_recipients",
-			`UPDATE speakup_recipients SET custodian = ?, version = version + 1 WHERE user_id = ?`, boolInt(on), userID)
-	})
-	if errors.Is(err, ledger.ErrNoRow) {
-		return notFound("The recipient")
-	}
-	return err
-}
-
-const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active`
+const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active, r.key_state`
 
 func scanRecipient(sc scanner) (*speakup.Recipient, error) {
 	var r speakup.Recipient
 	var custodian, active int64
-	if err := sc.Scan(&r.ID, &r.UserID, &r.AgencyID, &r.PublicKey, &custodian, &active); err != nil {
+	var state sql.NullString
+	if err := sc.Scan(&r.ID, &r.UserID, &r.AgencyID, &r.PublicKey, &custodian, &active, &state); err != nil {
 		return nil, err
 	}
-	r.Custodian, r.Active = custodian == 1, active == 1
+	r.Custodian, r.Active, r.KeyState = custodian == 1, active == 1, state.String
 	return &r, nil
 }
 
-// recipients returns every active recipient whose account is active.
+// recipients returns every active recipient whose account is active and
+// who can unlock their key with their sign-in password: new reports go
+// only to people who can read them.
 func (s *Store) recipients(q querier) ([]*speakup.Recipient, error) {
 	rows, err := q.Query(`SELECT ` + recipientColumns + ` FROM speakup_recipients r JOIN users u ON u.id = r.user_id
-		WHERE r.active = 1 AND u.status = 'active' ORDER BY r.enrolled_at, r.id`)
+		WHERE r.active = 1 AND r.key_state IS NULL AND u.status = 'active' ORDER BY r.enrolled_at, r.id`)
 	if err != nil {
 		return nil, internal("read recipients", err)
 	}
@@ -263,12 +176,17 @@ func (s *Store) Enrol(ctx context.Context, actor vigil.Actor, password string) (
 		} else if n > 0 {
 			return vigil.Errorf(vigil.ECONFLICT, "You already have a speak-up key.")
 		}
-		if err := tx.Save("speakup.recipient_enrolled", string(actor.ID), "speakup_recipients",
-			`INSERT INTO speakup_recipients (id, version, user_id, agency_id, public_key, key_sha256, custodian, active, enrolled_at)
-			 VALUES (?, 1, ?, ?, ?, ?, 0, 1, ?)`, rc.ID, rc.UserID, rc.AgencyID, rc.PublicKey, speakup.Hash(wrapped), micros(tx.Now())); err != nil {
+		custodian, err := namedCustodian(tx, u.ID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO speakup_recipient_keys (recipient_id, wrapped) VALUES (?, ?)`, rc.ID, wrapped)
+		rc.Custodian = custodian
+		if err := tx.Save("speakup.recipient_enrolled", string(actor.ID), "speakup_recipients",
+			`INSERT INTO speakup_recipients (id, version, user_id, agency_id, public_key, key_sha256, custodian, active, enrolled_at)
+			 VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?)`, rc.ID, rc.UserID, rc.AgencyID, rc.PublicKey, speakup.Hash(wrapped), boolInt(custodian), micros(tx.Now())); err != nil {
+			return err
+		}
+		_, err = tx.Exec(`INSERT INTO speakup_recipient_keys (recipient_id, wrapped) VALUES (?, ?)`, rc.ID, wrapped)
 		return err
 	})
 	if err != nil {
@@ -285,12 +203,16 @@ func (s *Store) Unlock(ctx context.Context, actor vigil.Actor, password string) 
 	var id, public, sum string
 	var wrapped []byte
 	var active int64
-	err := s.queryRow(ctx, `SELECT r.id, r.public_key, r.key_sha256, r.active, k.wrapped FROM speakup_recipients r
-		JOIN speakup_recipient_keys k ON k.recipient_id = r.id WHERE r.user_id = ?`, actor.ID).Scan(&id, &public, &sum, &active, &wrapped)
+	var state sql.NullString
+	err := s.queryRow(ctx, `SELECT r.id, r.public_key, r.key_sha256, r.active, r.key_state, k.wrapped FROM speakup_recipients r
+		JOIN speakup_recipient_keys k ON k.recipient_id = r.id WHERE r.user_id = ?`, actor.ID).Scan(&id, &public, &sum, &active, &state, &wrapped)
 	if isNoRows(err) || err == nil && active != 1 {
 		return nil, vigil.Errorf(vigil.EFORBIDDEN, "You do not receive speak-up reports.")
 	} else if err != nil {
 		return nil, internal("unlock", err)
+	}
+	if state.Valid {
+		return nil, keyStateError(state.String)
 	}
 	if speakup.Hash(wrapped) != sum {
 		s.tampered(ctx, "speakup_recipients", id, "wrapped key")
@@ -452,7 +374,10 @@ func (s *Store) Submit(ctx context.Context, n speakup.NewReport) (string, *speak
 			return "", nil, internal("seal message", err)
 		}
 	}
-	pol := s.policy(n.Channel)
+	pol, err := s.policy(reader{s, ctx}, n.Channel)
+	if err != nil {
+		return "", nil, err
+	}
 	params := s.sp().params
 
 	for range 3 {
@@ -580,15 +505,18 @@ func (s *Store) Check(ctx context.Context, text string) (*speakup.ReporterKey, e
 		return nil, &vigil.Error{Code: vigil.EINVALID, Message: msg, Fields: []vigil.FieldError{{Field: "receipt", Message: msg}}}
 	}
 	st := s.sp()
-	if st.throttle.Exhausted(vigil.Now()) {
-		s.logger.Warn("speak-up receipt checks throttled")
-		return nil, vigil.Errorf(vigil.ETOOMANYREQUEST, "Too many receipts are being checked right now. Please wait a minute and try again.")
-	}
-	release, err := s.argonWork(ctx)
-	if err != nil {
+	release, err := st.work.Acquire(ctx, true)
+	if errors.Is(err, speakup.ErrBusy) {
+		s.logger.Warn("speak-up receipt check shed: too many waiting")
+		return nil, vigil.Errorf(vigil.ETOOMANYREQUEST, "Many receipts are being checked right now. Please wait a minute and try again.")
+	} else if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
 
 	var v speakup.Verifier
 	var id, params, binding string
@@ -598,7 +526,6 @@ func (s *Store) Check(ctx context.Context, text string) (*speakup.ReporterKey, e
 		Scan(&id, &v.Salt, &params, &v.Hash, &v.SealedKey, &failures, &window, &binding)
 	if isNoRows(err) {
 		receipt.Burn(st.params)
-		st.throttle.Fail(vigil.Now())
 		if err := s.log.Append(ctx, "speakup.receipt_refused", string(vigil.ActorPublic), "speakup_receipts", "unknown", map[string]string{"reason": "no report"}); err != nil {
 			return nil, err
 		}
@@ -610,30 +537,37 @@ func (s *Store) Check(ctx context.Context, text string) (*speakup.ReporterKey, e
 	if v.Params, err = speakup.ParseParams(params); err != nil {
 		return nil, internal("check receipt", err)
 	}
-	now := vigil.Now()
-	if speakup.Locked(int(failures), fromMicros(window), now) {
-		if err := s.log.Append(ctx, "speakup.receipt_refused", string(vigil.ActorPublic), "speakup_reports", id, map[string]string{"reason": "locked"}); err != nil {
-			return nil, err
-		}
-		return nil, vigil.Errorf(vigil.ETOOMANYREQUEST, "This receipt has been typed wrongly too many times, so it is locked for an hour to keep your report safe. Please come back later.")
-	}
 	if hex.EncodeToString(v.Binding()) != binding {
 		s.tampered(ctx, "speakup_reports", id, "receipt verifier")
 		return nil, errWrongReceipt
 	}
+	// Verified whatever the count of wrong receipts: the right one always
+	// opens the report (see speakup/limit.go).
 	private, err := receipt.Open(&v, id)
+	release()
+	release = nil
+	now := vigil.Now()
 	if err != nil {
 		n, start := speakup.Fail(int(failures), fromMicros(window), now)
-		st.throttle.Fail(now)
+		guessed := speakup.UnderGuessing(n, start, now)
 		err := s.write(ctx, func(tx *ledger.Tx) error {
 			if _, err := tx.Exec(`UPDATE speakup_receipts SET failures = ?, window_start = ? WHERE report_id = ?`, n, micros(start), id); err != nil {
 				return err
 			}
 			return tx.Event("speakup.receipt_refused", string(vigil.ActorPublic), "speakup_reports", id,
-				map[string]any{"reason": "wrong secret", "failures": n, "locked": speakup.Locked(n, start, now)})
+				map[string]any{"reason": "wrong secret", "failures": n, "under_guessing": guessed})
 		})
 		if err != nil {
 			return nil, err
+		}
+		if guessed {
+			st.mu.Lock()
+			slow := st.slow
+			st.mu.Unlock()
+			select {
+			case <-time.After(slow):
+			case <-ctx.Done():
+			}
 		}
 		return nil, errWrongReceipt
 	}
@@ -806,7 +740,11 @@ func (s *Store) messages(ctx context.Context, q querier, reportID vigil.ID, key 
 		m.Text = body.Text
 		for i, meta := range body.Attachments {
 			if a := atts[meta.ID]; a != nil {
-				a.Name = fmt.Sprintf("photo-%d-%d%s", m.Seq, i+1, speakup.Extension(a.MediaType))
+				kind := "photo"
+				if a.MediaType == speakup.MediaDOCX {
+					kind = "document"
+				}
+				a.Name = fmt.Sprintf("%s-%d-%d%s", kind, m.Seq, i+1, speakup.Extension(a.MediaType))
 				a.OriginalSHA256, a.CopySHA256 = meta.OriginalSHA256, meta.CopySHA256
 				m.Attachments = append(m.Attachments, a)
 			}
@@ -889,8 +827,8 @@ func (s *Store) Reply(ctx context.Context, key *speakup.ReporterKey, text string
 		return notFound("The report")
 	}
 	if len(files) > speakup.MaxAttachments {
-		return &vigil.Error{Code: vigil.EINVALID, Message: fmt.Sprintf("You can attach up to %d photos", speakup.MaxAttachments),
-			Fields: []vigil.FieldError{{Field: "attachment", Message: fmt.Sprintf("You can attach up to %d photos", speakup.MaxAttachments)}}}
+		return &vigil.Error{Code: vigil.EINVALID, Message: fmt.Sprintf("You can attach up to %d files", speakup.MaxAttachments),
+			Fields: []vigil.FieldError{{Field: "attachment", Message: fmt.Sprintf("You can attach up to %d files", speakup.MaxAttachments)}}}
 	}
 	text = strings.TrimSpace(text)
 	if len(files) == 0 || text != "" {

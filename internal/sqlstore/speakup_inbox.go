@@ -107,6 +107,9 @@ func (s *Store) Open(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 	if err := keyFor(actor, key); err != nil {
 		return nil, err
 	}
+	if err := s.notStale(q, actor, r.ID); err != nil {
+		return nil, err
+	}
 	var grant struct {
 		id, sum string
 	}
@@ -177,7 +180,14 @@ func (s *Store) Open(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 		}
 		d.Recipients = append(d.Recipients, &p)
 	}
-	return d, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("read report", err)
+	}
+	if d.Escalations, err = s.escalationsOf(q, r.ID); err != nil {
+		return nil, err
+	}
+	d.Stale, err = s.stale(q, r.ID)
+	return d, err
 }
 
 // File implements speakup.Service.
@@ -188,6 +198,9 @@ func (s *Store) File(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 		return nil, nil, err
 	}
 	if err := keyFor(actor, key); err != nil {
+		return nil, nil, err
+	}
+	if err := s.notStale(q, actor, r.ID); err != nil {
 		return nil, nil, err
 	}
 	var a speakup.Attachment
@@ -223,15 +236,22 @@ func (s *Store) File(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 	return &a, data, nil
 }
 
-// meet marks a report's open (or missed) deadline of kind as met at now.
+// meetDeadline marks a report's open (or missed) deadline of kind as met
+// at now, and ends the escalation of a missed one.
 func meetDeadline(tx *ledger.Tx, actor string, reportID vigil.ID, kind string) error {
-	err := tx.Save("speakup.deadline_met", actor, "speakup_deadlines",
-		`UPDATE speakup_deadlines SET status = 'met', met_at = ?, version = version + 1 WHERE report_id = ? AND kind = ? AND status <> 'met'`,
-		micros(tx.Now()), reportID, kind)
-	if errors.Is(err, ledger.ErrNoRow) {
+	var id vigil.ID
+	var status string
+	err := tx.QueryRow(`SELECT id, status FROM speakup_deadlines WHERE report_id = ? AND kind = ?`, reportID, kind).Scan(&id, &status)
+	if isNoRows(err) || err == nil && status == speakup.DeadlineMet {
 		return nil
+	} else if err != nil {
+		return err
 	}
-	return err
+	if err := tx.Save("speakup.deadline_met", actor, "speakup_deadlines",
+		`UPDATE speakup_deadlines SET status = 'met', met_at = ?, version = version + 1 WHERE id = ?`, micros(tx.Now()), id); err != nil {
+		return err
+	}
+	return resolveSpeakUpFor(tx, actor, id, "Resolved: the deadline was met late")
 }
 
 // acknowledge moves a received report to looking, meets its
@@ -251,8 +271,12 @@ func (s *Store) acknowledge(tx *ledger.Tx, actor string, r *reportRow) error {
 	}
 	// Feedback is due a period after acknowledgement (Directive 2019/1937
 	// art. 9(1)(f)); an early acknowledgement brings it forward.
-	due := s.policy(r.Channel).Feedback.After(s.cal, now)
-	err := tx.Save("speakup.deadline_changed", actor, "speakup_deadlines",
+	pol, err := s.policy(tx, r.Channel)
+	if err != nil {
+		return err
+	}
+	due := pol.Feedback.After(s.cal, now)
+	err = tx.Save("speakup.deadline_changed", actor, "speakup_deadlines",
 		`UPDATE speakup_deadlines SET due_at = ?, version = version + 1 WHERE report_id = ? AND kind = ? AND status = 'open' AND due_at > ?`,
 		micros(due), r.ID, speakup.DeadlineFeedback, micros(due))
 	if errors.Is(err, ledger.ErrNoRow) {
@@ -583,6 +607,9 @@ func (s *Store) Oversight(ctx context.Context, actor vigil.Actor) ([]*speakup.Ov
 		}
 		for _, a := range it.RoutedTo {
 			it.RoutedNames = append(it.RoutedNames, names[a])
+		}
+		if it.Escalations, err = s.escalationsOf(q, it.ID); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.log.Append(ctx, "speakup.register_viewed", string(actor.ID), "users", string(actor.ID), map[string]int{"reports": len(out)}); err != nil {

@@ -14,15 +14,26 @@ import (
 	"github.com/vigil-project/vigil/internal/sqldb"
 )
 
-// SweepSpeakUp escalates every speak-up deadline missed at now to
-// independent oversight (it shows, overdue, on the speak-up register and
-// in every recipient's inbox, and the miss is in the log), and deletes
-// closed reports whose channel's retention has ended. It is idempotent.
+// SweepSpeakUp marks every speak-up deadline missed at now and escalates
+// it up speakup.Ladder (it shows, overdue, on the speak-up register and in
+// every recipient's inbox, and the miss and each climb are in the log),
+// climbs escalations not answered in time, and deletes closed reports
+// whose channel's retention has ended. It is idempotent.
 func (s *Store) SweepSpeakUp(ctx context.Context, now time.Time) (speakup.SweepResult, error) {
 	var res speakup.SweepResult
 	for {
 		n, err := s.sweepSpeakUpMissed(ctx, now)
 		res.Missed += n
+		if err != nil {
+			return res, err
+		}
+		if n < sweepBatch {
+			break
+		}
+	}
+	for {
+		n, err := s.climbSpeakUp(ctx, now)
+		res.Climbed += n
 		if err != nil {
 			return res, err
 		}
@@ -42,24 +53,33 @@ func (s *Store) sweepSpeakUpMissed(ctx context.Context, now time.Time) (int, err
 	n := 0
 	err := s.write(ctx, func(tx *ledger.Tx) error {
 		n = 0
-		rows, err := tx.Query(fmt.Sprintf(`SELECT id FROM speakup_deadlines WHERE status = 'open' AND due_at < ? ORDER BY due_at, id LIMIT %d`, sweepBatch), micros(now))
+		rows, err := tx.Query(fmt.Sprintf(`SELECT id, report_id, kind, due_at FROM speakup_deadlines WHERE status = 'open' AND due_at < ? ORDER BY due_at, id LIMIT %d`, sweepBatch), micros(now))
 		if err != nil {
 			return err
 		}
-		var ids []string
+		type missed struct {
+			id, report vigil.ID
+			kind       string
+			due        int64
+		}
+		var list []missed
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var m missed
+			if err := rows.Scan(&m.id, &m.report, &m.kind, &m.due); err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			list = append(list, m)
 		}
 		rows.Close()
-		for _, id := range ids {
+		for _, m := range list {
 			if err := tx.Save("speakup.deadline_missed", string(vigil.ActorSystem), "speakup_deadlines",
 				`UPDATE speakup_deadlines SET status = 'missed', missed_at = ?, version = version + 1 WHERE id = ? AND status = 'open'`,
-				micros(now), id); err != nil {
+				micros(now), m.id); err != nil {
+				return err
+			}
+			reason := fmt.Sprintf("Deadline missed: %s was due by %s", speakup.DeadlineLabel(m.kind), when(fromMicros(m.due)))
+			if err := s.raiseSpeakUp(tx, m.report, m.id, reason, now); err != nil {
 				return err
 			}
 			n++
@@ -72,6 +92,10 @@ func (s *Store) sweepSpeakUpMissed(ctx context.Context, now time.Time) (int, err
 // expireSpeakUp deletes closed reports past their retention, one
 // transaction each.
 func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
+	pols, err := s.SpeakUpPolicies(ctx)
+	if err != nil {
+		return 0, err
+	}
 	rows, err := s.query(ctx, `SELECT id, channel, closed_at FROM speakup_reports WHERE status = 'closed' AND closed_at IS NOT NULL ORDER BY closed_at LIMIT 1000`)
 	if err != nil {
 		return 0, internal("expire reports", err)
@@ -85,7 +109,7 @@ func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
 			rows.Close()
 			return 0, internal("expire reports", err)
 		}
-		if pol := s.policy(ch); !pol.Retain.After(s.cal, fromMicros(closed)).After(now) {
+		if pol := pols[ch]; !pol.Retain.After(s.cal, fromMicros(closed)).After(now) {
 			due = append(due, id)
 		}
 	}
@@ -123,7 +147,7 @@ func eraseReport(tx *ledger.Tx, id vigil.ID) error {
 		}
 		counts[q.name], _ = res.RowsAffected()
 	}
-	for _, table := range []string{"speakup_attachments", "speakup_messages", "speakup_disclosures", "speakup_deadlines", "speakup_access"} {
+	for _, table := range []string{"speakup_attachments", "speakup_messages", "speakup_disclosures", "speakup_escalations", "speakup_deadlines", "speakup_access"} {
 		rows, err := tx.Query(`SELECT id FROM `+table+` WHERE report_id = ?`, id)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,8 +366,9 @@ func TestSpeakUpReportBecomesCase(t *testing.T) {
 }
 
 // TestSpeakUpGuessing tries wrong and guessed receipts: each is refused
-// and logged, a report locks after MaxFailures, and the global throttle
-// stops a flood.
+// and logged, a report under guessing answers wrong guesses slowly, and
+// neither an attacker's guesses at one report nor a flood of guesses
+// keeps the holder of the right receipt out.
 func TestSpeakUpGuessing(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -385,49 +387,84 @@ func TestSpeakUpGuessing(t *testing.T) {
 		for i := 2; i < len(wrong); i++ {
 			wrong[i] = "abacus"
 		}
-		for i := range speakup.MaxFailures {
+		// An attacker who knows the lookup words guesses the secret many
+		// times over: every guess is refused and logged, later ones slowly,
+		// and the holder of the right receipt still gets in at once.
+		const delay = time.Second
+		e.store.UseGuessDelay(delay)
+		guesses := 2 * speakup.MaxFailures
+		for i := range guesses {
+			start := time.Now()
 			if _, err := e.store.Check(ctx, strings.Join(wrong, " ")); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
 				t.Fatalf("wrong secret %d: %v", i, err)
 			}
-		}
-		if _, err := e.store.Check(ctx, receipt); vigil.ErrorCode(err) != vigil.ETOOMANYREQUEST {
-			t.Errorf("after %d wrong secrets the right receipt gives %v, want the report locked", speakup.MaxFailures, err)
-		}
-		kinds := e.logKinds(t, string(key.ReportID))
-		if got := count(kinds, "speakup.receipt_refused"); got != speakup.MaxFailures+1 {
-			t.Errorf("%d refusals logged, want %d", got, speakup.MaxFailures+1)
-		}
-		// An hour later (the window moved back) the right receipt works.
-		if _, err := e.db.Writer.ExecContext(ctx, e.db.Rebind(`UPDATE speakup_receipts SET window_start = ? WHERE report_id = ?`),
-			vigil.Now().Add(-speakup.FailureWindow-time.Minute).UnixMicro(), key.ReportID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.store.Check(ctx, receipt); err != nil {
-			t.Errorf("after the window: %v", err)
-		}
-
-		// Guesses at lookups nobody holds: refused and logged, until the
-		// global throttle refuses everything.
-		throttled := 0
-		for i := range speakup.GlobalBurst + 5 {
-			guess := append([]string{"zoom", "zoom"}, w[2:]...)
-			guess[1] = []string{"zone", "zoning", "zookeeper", "zoologist", "zoology"}[i%5]
-			_, err := e.store.Check(ctx, strings.Join(guess, " "))
-			switch vigil.ErrorCode(err) {
-			case vigil.EUNAUTHORIZED:
-			case vigil.ETOOMANYREQUEST:
-				throttled++
-			default:
-				t.Fatalf("guess %d: %v", i, err)
+			if slow := time.Since(start) >= delay; slow != (i+1 >= speakup.MaxFailures) {
+				t.Errorf("wrong secret %d answered slowly: %v, want %v", i, slow, i+1 >= speakup.MaxFailures)
 			}
 		}
-		if throttled == 0 {
-			t.Error("a flood of guesses was never throttled")
+		start := time.Now()
+		if _, err := e.store.Check(ctx, receipt); err != nil {
+			t.Errorf("after %d wrong secrets the right receipt gives %v: the attacker locked the reporter out", guesses, err)
 		}
-		if _, err := e.store.Check(ctx, receipt); vigil.ErrorCode(err) != vigil.ETOOMANYREQUEST {
-			t.Errorf("during a flood the right receipt gives %v, want the throttle", err)
+		if took := time.Since(start); took >= delay {
+			t.Errorf("the right receipt waited %v, like a wrong guess", took)
 		}
-		if got := count(e.logKinds(t, "unknown"), "speakup.receipt_refused"); got < speakup.GlobalBurst-speakup.MaxFailures-1 {
+		kinds := e.logKinds(t, string(key.ReportID))
+		if got := count(kinds, "speakup.receipt_refused"); got != guesses {
+			t.Errorf("%d refusals logged, want %d", got, guesses)
+		}
+
+		// A flood of guesses at lookups nobody holds, many at once and more
+		// than any failure count allows: each is refused and logged, and
+		// the holder of a receipt gets in during the flood.
+		var wg sync.WaitGroup
+		flood, shed := 0, 0
+		var mu sync.Mutex
+		stop := make(chan struct{})
+		for g := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					guess := append([]string{"zoom", "zoom"}, w[2:]...)
+					guess[1] = []string{"zone", "zoning", "zookeeper", "zoologist", "zoology"}[(g+i)%5]
+					_, err := e.store.Check(ctx, strings.Join(guess, " "))
+					mu.Lock()
+					switch vigil.ErrorCode(err) {
+					case vigil.EUNAUTHORIZED:
+						flood++
+					case vigil.ETOOMANYREQUEST:
+						shed++
+					default:
+						t.Errorf("guess: %v", err)
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		for {
+			mu.Lock()
+			n := flood
+			mu.Unlock()
+			if n >= 80 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if _, err := e.store.Check(ctx, receipt); err != nil {
+			t.Errorf("during a flood the right receipt gives %v", err)
+		}
+		close(stop)
+		wg.Wait()
+		if shed > 0 {
+			t.Errorf("%d of the flood's checks were shed, with fewer checkers than the queue holds", shed)
+		}
+		if got := count(e.logKinds(t, "unknown"), "speakup.receipt_refused"); got < flood {
 			t.Errorf("%d refusals of unknown lookups logged", got)
 		}
 		e.verify(t)

@@ -19,24 +19,38 @@ var SpeakUpRecipients = []struct {
 	{"duty.manager", false},
 }
 
-// SeedSpeakUp sets up the speak-up channel of a seeded town: reports about
-// children go to the council's children's services and to the independent
-// oversight body; whistle-blowing goes to the independent body alone. The
-// scrutiny panel member, the commissioner (a custodian) and the council's
-// duty manager are enrolled as recipients with their demo passwords.
-func SeedSpeakUp(ctx context.Context, admin speakup.Admin, town *Town) error {
-	sys := vigil.SystemActor
-	council, independent := town.Agencies[vigil.AgencyChildrensServices], town.Agencies[vigil.AgencyIndependent]
-	for _, r := range []speakup.Route{
-		{Channel: speakup.ChannelChild, AgencyID: council.ID},
-		{Channel: speakup.ChannelChild, AgencyID: independent.ID},
-		{Channel: speakup.ChannelYoungPerson, AgencyID: council.ID},
-		{Channel: speakup.ChannelYoungPerson, AgencyID: independent.ID},
-		{Channel: speakup.ChannelStaff, AgencyID: independent.ID},
-	} {
-		if err := admin.SetRoute(ctx, sys, r, true); err != nil {
-			return fmt.Errorf("synth: speak-up route: %w", err)
+// SpeakUpConfig is the demo's speak-up configuration, in the form a
+// deployment writes for `vigil serve --speakup`: reports about children go
+// to the council's children's services and to the independent oversight
+// body; whistle-blowing goes to the independent body, and whistle-blowing
+// about the independent body itself to the police; the commissioner is
+// the custodian of reporters' identities.
+func SpeakUpConfig(town *Town) *speakup.Config {
+	council, independent := town.Agencies[vigil.AgencyChildrensServices].Name, town.Agencies[vigil.AgencyIndependent].Name
+	police := town.Agencies[vigil.AgencyPolice].Name
+	var custodians []string
+	for _, rc := range SpeakUpRecipients {
+		if rc.Custodian {
+			custodians = append(custodians, rc.Username)
 		}
+	}
+	return &speakup.Config{Routes: []speakup.ConfigRoute{
+		{Channel: speakup.ChannelChild, To: council},
+		{Channel: speakup.ChannelChild, To: independent},
+		{Channel: speakup.ChannelYoungPerson, To: council},
+		{Channel: speakup.ChannelYoungPerson, To: independent},
+		{Channel: speakup.ChannelStaff, To: independent},
+		{Channel: speakup.ChannelStaff, About: independent, To: police},
+	}, Custodians: custodians}
+}
+
+// SeedSpeakUp sets up the speak-up channel of a seeded town with
+// SpeakUpConfig, through the same path as `vigil serve --speakup`, and
+// enrols the scrutiny panel member, the commissioner and the council's
+// duty manager as recipients with their demo passwords.
+func SeedSpeakUp(ctx context.Context, admin speakup.Admin, town *Town) error {
+	if _, err := admin.Configure(ctx, vigil.SystemActor, SpeakUpConfig(town)); err != nil {
+		return fmt.Errorf("synth: speak-up configuration: %s", vigil.ErrorMessage(err))
 	}
 	for _, rc := range SpeakUpRecipients {
 		l := town.Login(rc.Username)
@@ -45,11 +59,6 @@ func SeedSpeakUp(ctx context.Context, admin speakup.Admin, town *Town) error {
 		}
 		if _, err := admin.Enrol(ctx, vigil.UserActor(l.User), l.Password); err != nil {
 			return fmt.Errorf("synth: enrol %s: %w", rc.Username, err)
-		}
-		if rc.Custodian {
-			if err := admin.SetCustodian(ctx, sys, l.User.ID, true); err != nil {
-				return fmt.Errorf("synth: custodian %s: %w", rc.Username, err)
-			}
 		}
 	}
 	return nil

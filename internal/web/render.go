@@ -239,19 +239,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case status >= 500:
 		s.logger.Error("request failed", "pattern", r.Pattern, "code", code, "error", err.Error())
-	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound:
-		// Refusals are logged by route pattern and person, never by
-		// address: guessing case ids, or a conflicted person trying a
-		// direct link, leaves a trace beside the log's own record.
-		attrs := []any{"pattern", r.Pattern, "method", r.Method, "status", status, "code", code}
-		if u := userFrom(r); u != nil {
-			attrs = append(attrs, "user_id", string(u.ID))
-		}
-		level := slog.LevelWarn
-		if status == http.StatusNotFound {
-			level = slog.LevelInfo // most are mistyped addresses; a guessed case is also in the log
-		}
-		s.logger.Log(r.Context(), level, "request refused", attrs...)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound ||
+		status == http.StatusRequestEntityTooLarge || status == http.StatusTooManyRequests || status == http.StatusUnprocessableEntity:
+		s.logRefusal(r, status, err)
 	}
 	title := map[int]string{401: "Sign in", 403: "You cannot do this", 404: "Page not found", 413: "Too much was sent",
 		429: "Too many attempts", 503: "Not saved"}[status]
@@ -259,6 +249,35 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		title = "Sorry, there is a problem"
 	}
 	s.render(w, r, status, "error", &Page{Title: title, Data: vigil.ErrorMessage(err)})
+}
+
+// logRefusal records a refused request. Refusals are logged by route
+// pattern, status, error code, the names of the fields at fault and the
+// person's id when signed in; never by address or browser, and never with
+// anything typed or sent: guessing case ids, a conflicted person trying a
+// direct link, or a flood of malformed receipts and attachments on the
+// speak-up pages leaves a trace beside the log's own record without
+// tracing a reporter.
+func (s *Server) logRefusal(r *http.Request, status int, err error) {
+	code := vigil.ErrorCode(err)
+	attrs := []any{"pattern", r.Pattern, "method", r.Method, "status", status, "code", code}
+	var fields []string
+	for _, f := range vigil.ErrorFields(err) {
+		fields = append(fields, f.Field)
+	}
+	if len(fields) > 0 {
+		attrs = append(attrs, "fields", strings.Join(fields, ","))
+	}
+	if u := userFrom(r); u != nil {
+		attrs = append(attrs, "user_id", string(u.ID))
+	}
+	level := slog.LevelWarn
+	if status == http.StatusNotFound || status == http.StatusUnprocessableEntity && !strings.HasPrefix(r.Pattern, "POST /speak-up/") {
+		// Most are mistyped addresses or forms; a guessed case is also in
+		// the log. Malformed input to the speak-up channel is worth a warning.
+		level = slog.LevelInfo
+	}
+	s.logger.Log(r.Context(), level, "request refused", attrs...)
 }
 
 // notices are the success messages a redirect may ask a page to show, by

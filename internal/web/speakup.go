@@ -153,6 +153,8 @@ func (s *Server) speakupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /speak-up/key", s.staff(h.keyForm))
 	mux.HandleFunc("POST /speak-up/key", s.staff(h.enrol))
 	mux.HandleFunc("POST /speak-up/unlock", s.staff(h.unlock))
+	mux.HandleFunc("POST /speak-up/key/recover", s.staff(h.recoverKey))
+	mux.HandleFunc("POST /speak-up/key/renew", s.staff(h.renewKey))
 	mux.HandleFunc("POST /speak-up/lock", s.staff(h.lock))
 	mux.HandleFunc("GET /speak-up/reports/{id}", s.staff(h.show))
 	mux.HandleFunc("POST /speak-up/reports/{id}/acknowledge", s.staff(h.acknowledge))
@@ -160,10 +162,13 @@ func (s *Server) speakupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /speak-up/reports/{id}/status", s.staff(h.setStatus))
 	mux.HandleFunc("POST /speak-up/reports/{id}/identity", s.staff(h.requestIdentity))
 	mux.HandleFunc("POST /speak-up/reports/{id}/case", s.staff(h.openCase))
+	mux.HandleFunc("POST /speak-up/reports/{id}/reseal", s.staff(h.reseal))
 	mux.HandleFunc("GET /speak-up/reports/{id}/files/{file}", s.staff(h.file))
 	mux.HandleFunc("GET /speak-up/custody", s.staff(h.custody))
 	mux.HandleFunc("POST /speak-up/custody/{id}", s.staff(h.decide))
 	mux.HandleFunc("GET /speak-up/register", s.staff(h.register))
+	mux.HandleFunc("GET /speak-up/escalations", s.staff(h.escalations))
+	mux.HandleFunc("POST /speak-up/escalations/{id}", s.staff(h.resolveEscalation))
 }
 
 func init() {
@@ -197,6 +202,10 @@ var speakupNotices = map[string]string{
 	"case":         "Case opened. It has an owner and its statutory clocks are running; the conversation with the reporter stays open.",
 	"approved":     "Approved. Only the person who asked can now see the reporter's name.",
 	"refused":      "Refused. The reporter's name stays hidden.",
+	"recovered":    "Your speak-up key is unlocked and now opens with your current password.",
+	"renewed":      "Your new speak-up key is set up. Reports sent before now can be read again once another person who receives each one seals it again for you.",
+	"resealed":     "The report is sealed again: everyone it was sent to can read it.",
+	"answered":     "Decision recorded. The escalation is closed.",
 }
 
 func speakupNotice(r *http.Request) string { return speakupNotices[r.URL.Query().Get("notice")] }
@@ -299,7 +308,7 @@ func parseUpload(r *http.Request) ([]speakup.Upload, error) {
 			continue // the browser's empty file input
 		}
 		if len(out) == speakup.MaxAttachments {
-			msg := "You can attach up to 3 photos."
+			msg := "You can attach up to 3 files."
 			return nil, &vigil.Error{Code: vigil.EINVALID, Message: msg, Fields: []vigil.FieldError{{Field: "attachment", Message: msg}}}
 		}
 		data, err := readPart(fh)
@@ -343,6 +352,7 @@ func (h *speakupPages) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	show := func(status int, err error) {
+		h.s.logRefusal(r, status, err)
 		h.s.render(w, r, status, "speakup_report", &Page{Title: reportTitle(ch), Form: form, Errors: speakupErrors(err), Data: p})
 	}
 	if err != nil {
@@ -454,6 +464,7 @@ func (h *speakupPages) check(w http.ResponseWriter, r *http.Request) {
 			h.s.fail(w, r, err)
 			return
 		}
+		h.s.logRefusal(r, status, err)
 		h.s.render(w, r, status, "speakup_check", &Page{Title: "Check your report", Form: Form{"receipt": typed},
 			Errors: []vigil.FieldError{{Field: "receipt", Message: vigil.ErrorMessage(err)}}})
 		return
@@ -512,6 +523,7 @@ func (h *speakupPages) reply(w http.ResponseWriter, r *http.Request) {
 		if len(errs) == 0 {
 			errs = []vigil.FieldError{{Field: "message", Message: vigil.ErrorMessage(err)}}
 		}
+		h.s.logRefusal(r, vigil.ErrorStatus(vigil.ErrorCode(err)), err)
 		h.showConversation(w, r, rs, vigil.ErrorStatus(vigil.ErrorCode(err)), Form{"message": text}, errs, "")
 	default:
 		h.s.fail(w, r, err)

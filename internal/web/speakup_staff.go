@@ -42,6 +42,7 @@ func (h *speakupPages) agencyNames(r *http.Request) (map[vigil.ID]string, error)
 
 // inboxView is what the inbox shows.
 type inboxView struct {
+	KeyState                               string
 	Enrolled, Unlocked, Custodian, Oversee bool
 	Reports                                []*speakup.Report
 	Pending                                int
@@ -55,7 +56,7 @@ func (h *speakupPages) inbox(w http.ResponseWriter, r *http.Request, u *vigil.Us
 	rc, err := h.svc.RecipientOf(r.Context(), actor)
 	switch vigil.ErrorCode(err) {
 	case "":
-		v.Enrolled, v.Custodian = rc.Active, rc.Custodian
+		v.Enrolled, v.Custodian, v.KeyState = rc.Active, rc.Custodian, rc.KeyState
 	case vigil.ENOTFOUND:
 	default:
 		h.s.fail(w, r, err)
@@ -82,18 +83,78 @@ func (h *speakupPages) inbox(w http.ResponseWriter, r *http.Request, u *vigil.Us
 	h.s.render(w, r, http.StatusOK, "speakup_inbox", &Page{Title: "Speak-up reports", Notice: speakupNotice(r), Data: v})
 }
 
-// keyView is the key page: set up a key, or unlock one to go on to Next.
+// keyView is the key page: set up a key, unlock one to go on to Next, or
+// (State set) recover or replace a key after a password reset.
 type keyView struct {
 	Enrol bool
+	State string
 	Next  string
 }
 
 func (h *speakupPages) keyForm(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	if _, err := h.svc.RecipientOf(r.Context(), vigil.UserActor(u)); err == nil {
+	if rc, err := h.svc.RecipientOf(r.Context(), vigil.UserActor(u)); err == nil {
+		if rc.KeyState != "" {
+			h.keyStatePage(w, r, rc.KeyState, http.StatusOK, nil)
+			return
+		}
 		http.Redirect(w, r, "/speak-up/inbox", http.StatusSeeOther)
 		return
 	}
 	h.s.render(w, r, http.StatusOK, "speakup_key", &Page{Title: "Set up your speak-up key", Form: Form{}, Data: &keyView{Enrol: true}})
+}
+
+// keyStatePage explains a key locked under an earlier password, with the
+// ways out of it.
+func (h *speakupPages) keyStatePage(w http.ResponseWriter, r *http.Request, state string, status int, errs []vigil.FieldError) {
+	h.s.render(w, r, status, "speakup_key", &Page{Title: "Your speak-up key", Form: Form{}, Errors: errs, Data: &keyView{State: state}})
+}
+
+// keyStateFailed shows the key page again with err, or fails.
+func (h *speakupPages) keyStateFailed(w http.ResponseWriter, r *http.Request, u *vigil.User, err error) {
+	if c := vigil.ErrorCode(err); c == vigil.EUNAUTHORIZED || c == vigil.ECONFLICT {
+		state := speakup.KeyLost
+		if rc, rerr := h.svc.RecipientOf(r.Context(), vigil.UserActor(u)); rerr == nil && rc.KeyState != "" {
+			state = rc.KeyState
+		}
+		errs := vigil.ErrorFields(err)
+		if len(errs) == 0 {
+			errs = []vigil.FieldError{{Field: "password", Message: vigil.ErrorMessage(err)}}
+		}
+		h.keyStatePage(w, r, state, vigil.ErrorStatus(vigil.ErrorCode(err)), errs)
+		return
+	}
+	h.s.fail(w, r, err)
+}
+
+func (h *speakupPages) recoverKey(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if err := r.ParseForm(); err != nil {
+		h.s.fail(w, r, formError(err))
+		return
+	}
+	k, err := h.svc.RecoverKey(r.Context(), vigil.UserActor(u), r.PostForm.Get("old-password"), r.PostForm.Get("password"))
+	if err != nil {
+		h.keyStateFailed(w, r, u, err)
+		return
+	}
+	h.keep(r, k)
+	http.Redirect(w, r, "/speak-up/inbox?notice=recovered", http.StatusSeeOther)
+}
+
+func (h *speakupPages) renewKey(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	if err := r.ParseForm(); err != nil {
+		h.s.fail(w, r, formError(err))
+		return
+	}
+	k, err := h.svc.RenewKey(r.Context(), vigil.UserActor(u), r.PostForm.Get("new-key-password"))
+	if err != nil {
+		if f := vigil.ErrorFields(err); len(f) == 1 && f[0].Field == "password" {
+			err = &vigil.Error{Code: vigil.ErrorCode(err), Message: f[0].Message, Fields: []vigil.FieldError{{Field: "new-key-password", Message: f[0].Message}}}
+		}
+		h.keyStateFailed(w, r, u, err)
+		return
+	}
+	h.keep(r, k)
+	http.Redirect(w, r, "/speak-up/inbox?notice=renewed", http.StatusSeeOther)
 }
 
 func (h *speakupPages) enrol(w http.ResponseWriter, r *http.Request, u *vigil.User) {
@@ -142,7 +203,10 @@ func (h *speakupPages) unlock(w http.ResponseWriter, r *http.Request, u *vigil.U
 	}
 	next := speakupNext(r.PostForm.Get("next"))
 	k, err := h.svc.Unlock(r.Context(), vigil.UserActor(u), r.PostForm.Get("password"))
-	if c := vigil.ErrorCode(err); c == vigil.EUNAUTHORIZED {
+	if c := vigil.ErrorCode(err); c == vigil.ECONFLICT {
+		h.keyStateFailed(w, r, u, err)
+		return
+	} else if c == vigil.EUNAUTHORIZED {
 		h.s.render(w, r, http.StatusUnauthorized, "speakup_key", &Page{Title: "Unlock your speak-up key", Form: Form{},
 			Errors: []vigil.FieldError{{Field: "password", Message: vigil.ErrorMessage(err)}}, Data: &keyView{Next: next}})
 		return
@@ -241,6 +305,17 @@ func (h *speakupPages) after(w http.ResponseWriter, r *http.Request, u *vigil.Us
 	default:
 		h.s.fail(w, r, err)
 	}
+}
+
+func (h *speakupPages) reseal(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	// The store checks access before the key, so that anyone else gets
+	// the same answer as for a report that does not exist.
+	k := h.keyring(r, u)
+	err := h.svc.Reseal(r.Context(), vigil.UserActor(u), k, vigil.ID(r.PathValue("id")))
+	if k == nil && vigil.ErrorCode(err) == vigil.EFORBIDDEN && h.needKey(w, r, k, "/speak-up/reports/"+r.PathValue("id")) {
+		return
+	}
+	h.after(w, r, u, err, "resealed", "", nil)
 }
 
 func (h *speakupPages) acknowledge(w http.ResponseWriter, r *http.Request, u *vigil.User) {
@@ -368,4 +443,45 @@ func (h *speakupPages) register(w http.ResponseWriter, r *http.Request, u *vigil
 		return
 	}
 	h.s.render(w, r, http.StatusOK, "speakup_register", &Page{Title: "Speak-up register", Data: &registerView{Items: items, Now: vigil.Now()}})
+}
+
+// escalationsView is the speak-up escalations page.
+type escalationsView struct {
+	Items []*speakup.Escalation
+}
+
+func (h *speakupPages) escalations(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	h.showEscalations(w, r, u, http.StatusOK, Form{}, nil)
+}
+
+func (h *speakupPages) showEscalations(w http.ResponseWriter, r *http.Request, u *vigil.User, status int, form Form, errs []vigil.FieldError) {
+	items, err := h.svc.SpeakUpEscalations(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	notice := ""
+	if status == http.StatusOK {
+		notice = speakupNotice(r)
+	}
+	h.s.render(w, r, status, "speakup_escalations", &Page{Title: "Speak-up escalations", Notice: notice, Form: form, Errors: errs, Data: &escalationsView{Items: items}})
+}
+
+func (h *speakupPages) resolveEscalation(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "decision")
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	err := h.svc.ResolveSpeakUpEscalation(r.Context(), vigil.UserActor(u), vigil.ID(id), form["decision"])
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/speak-up/escalations?notice=answered", http.StatusSeeOther)
+	case vigil.ErrorCode(err) == vigil.EINVALID:
+		input := "decision-" + id
+		h.showEscalations(w, r, u, http.StatusUnprocessableEntity, Form{input: form["decision"]},
+			[]vigil.FieldError{{Field: input, Message: vigil.ErrorMessage(err)}})
+	default:
+		h.s.fail(w, r, err)
+	}
 }
