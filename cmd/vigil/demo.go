@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (a free port is chosen if this one is taken)")
 	dir := fs.String("dir", "", "folder for the demo's database, key and demo.json (default: a new temporary folder)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic town: the same seed gives the same town")
-	scaleFlag := fs.String("scale", "small", "size of the synthetic history: small (a few dozen recent concerns), town (16 years, tens of thousands), region (a million, for load benchmarks; takes a long time)")
+	scaleFlag := fs.String("scale", "small", "size of the synthetic history: small (two years of a dozen children, one offender network: loads in seconds), town (16 years, tens of thousands), region (a million, for load benchmarks; takes a long time)")
 	debug := fs.Bool("debug", false, "log every request")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -176,22 +176,14 @@ func printDemo(w io.Writer, df demoFile, dir string, town *synth.Town) {
 	fmt.Fprintf(w, "Check the database against the log:\n    vigil verify --db %s --key %s\n\nPress Ctrl-C to stop.\n", df.DB, df.LogKey)
 }
 
-// seedDemo fills the demo's store. The small scale seeds a handful of
-// recent concerns and works them (synth.Seed, synth.Progress); town and
-// region load years of a generated world's history (synth.Load),
-// showing progress and printing how long the load took.
+// seedDemo fills the demo's store with a generated world's history
+// (synth.Load), the same way at every scale: small loads in a second or
+// two, town and region take minutes or hours, so the load shows its
+// progress and prints how long it took.
 func seedDemo(ctx context.Context, store *sqlstore.Store, scale synth.Scale, seed uint64, stderr io.Writer) (*synth.Town, error) {
-	if scale == synth.ScaleSmall {
-		fmt.Fprintln(stderr, "Seeding a synthetic town...")
-		town, err := synth.Seed(ctx, store, synth.Options{Seed: seed})
-		if err != nil {
-			return nil, err
-		}
-		return town, synth.Progress(ctx, store, town, seed)
-	}
 	start := time.Now()
-	fmt.Fprintf(stderr, "Building a synthetic %s of 16 years...\n", scale)
 	g := synth.NewGenerator(synth.WorldOptions{Seed: seed, Scale: scale, End: vigil.Now()})
+	fmt.Fprintf(stderr, "Building a synthetic %s (%d years of history)...\n", scale, g.Options().Years)
 	fmt.Fprintf(stderr, "Built %s in %.1fs: %d people, %d staff, %d reports to load\n", g.World().Name, time.Since(start).Seconds(),
 		len(g.World().People), len(g.World().Staff), g.Len())
 	opt := synth.LoadOptions{Progress: loadProgress(stderr, isTerminal(stderr))}

@@ -42,6 +42,15 @@ import (
 // Finally the deadlines are swept at several past times, as the sweeper
 // would have over the last fortnight.
 
+// Casework is the casework a load does live through a store, as staff
+// would: decisions, missing episodes, screenings, referrals, transfers and
+// the escalation sweep.
+type Casework interface {
+	Services
+	vigil.CaseworkService
+	Sweep(ctx context.Context, now time.Time) (vigil.SweepResult, error)
+}
+
 // Loader is what Load needs of a store.
 type Loader interface {
 	Casework

@@ -208,7 +208,7 @@ func (l *loader) liveCase(rep *Report, steps []step) *liveCase {
 	if (exploitation || rep.Category == CatPhysicalAbuse) && r.chance(0.5) {
 		lc.extra.refer, lc.extra.ack = true, r.chance(0.6)
 	}
-	if len(steps) > 0 && r.chance(0.15) {
+	if len(steps) > 0 && r.chance(0.3) {
 		lc.extra.transfer, lc.extra.accept = true, r.chance(0.6)
 	}
 	if child := rep.Truth.Child; child != "" {
