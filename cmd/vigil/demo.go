@@ -145,6 +145,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	go (&escalate.Sweeper{Store: store, Logger: logger}).Run(ctx)
 	go publishDue(ctx, store, logger) // monthly and yearly statistics releases: see stats.go
 	go (&escalate.Sweeper{Store: store.SpeakUpSweeper(), Logger: logger}).Run(ctx)
+	go (&escalate.Sweeper{Store: store.SessionSweeper(), Logger: logger}).Run(ctx) // ended sessions: logged, then deleted
 	err = server.Serve(ctx, ln, h, logger)
 	if errors.Is(err, context.Canceled) {
 		return nil

@@ -105,6 +105,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	go publishDue(ctx, store, logger) // monthly and yearly statistics releases: see stats.go
 	go (&escalate.Sweeper{Store: store.SpeakUpSweeper(), Logger: logger}).Run(ctx)
+	go (&escalate.Sweeper{Store: store.SessionSweeper(), Logger: logger}).Run(ctx) // ended sessions: logged, then deleted
 	return server.Serve(ctx, ln, h, logger)
 }
 

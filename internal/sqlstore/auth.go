@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/hmac"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -70,13 +72,17 @@ func (s *Store) SignInVerified(ctx context.Context, username, via string, mfa bo
 // one when done, else a pending one that waits for a code (or for the
 // person to set up an authenticator, if they have none).
 func (s *Store) startSignIn(ctx context.Context, u *vigil.User, via string, done bool) (string, *vigil.User, vigil.SessionStage, error) {
-	token, th := newToken("vs_")
+	token, th, err := s.newToken("vs_")
+	if err != nil {
+		return "", nil, "", err
+	}
 	stage := vigil.StageSignedIn
-	err := s.write(ctx, func(tx *ledger.Tx) error {
+	err = s.write(ctx, func(tx *ledger.Tx) error {
+		stage = vigil.StageSignedIn // the function may run again if another write in its batch fails
 		now := tx.Now()
-		// Expired sessions of this person are cleared as they sign in
-		// again, so the table holds live sessions and few others.
-		if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?`, u.ID, micros(now)); err != nil {
+		// This person's ended sessions are cleared as they sign in again,
+		// so the table holds live sessions and few others.
+		if err := s.expireSessions(tx, now, u.ID); err != nil {
 			return err
 		}
 		expires := now.Add(SessionLifetime)
@@ -88,6 +94,14 @@ func (s *Store) startSignIn(ctx context.Context, u *vigil.User, via string, done
 			stage, expires = vigil.StageEnrol, now.Add(vigil.SignInCodeLimit)
 			if enrolled > 0 {
 				stage = vigil.StageCode
+			} else if set, err := totpInLog(tx, u.ID); err != nil {
+				return err
+			} else if set {
+				// Deleting the row would otherwise let whoever knows
+				// (or has swapped in) the password set up an
+				// authenticator of their own.
+				return &tampered{err: errSecretUnreadable, userID: u.ID, table: "user_totp",
+					reason: "the log records an authenticator set up and not reset, but its row is missing"}
 			}
 		}
 		return s.insertSession(tx, th, u.ID, stage, via, now, expires)
@@ -98,25 +112,86 @@ func (s *Store) startSignIn(ctx context.Context, u *vigil.User, via string, done
 	return token, u, stage, nil
 }
 
-// insertSession records a session, and logs its start when it is a full one.
+// totpInLog reports whether the log's latest word on a person's
+// authenticator is that one was set up (totp.enrolled), not that it was
+// reset: the log, not the user_totp table, says whether a person has one.
+// It reads the person's entries newest first, and runs only when the
+// table has no row for them, which is rare: people without an
+// authenticator are new.
+func totpInLog(q querier, userID vigil.ID) (bool, error) {
+	rows, err := q.Query(`SELECT data FROM log_entries WHERE object_id = ? AND object_type = 'users' ORDER BY idx DESC`, userID)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return false, err
+		}
+		e, err := ledger.ParseEntry(data)
+		if err != nil {
+			return false, err
+		}
+		switch e.Kind {
+		case "totp.enrolled":
+			return true, nil
+		case "totp.reset":
+			return false, nil
+		}
+	}
+	return false, rows.Err()
+}
+
+// insertSession records a session, bound to the log key (auth_bind.go),
+// and logs its start when it is a full one.
 func (s *Store) insertSession(tx *ledger.Tx, th []byte, userID vigil.ID, stage vigil.SessionStage, via string, now, expires time.Time) error {
-	if _, err := tx.Exec(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, stage, via, last_seen_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, th, userID, micros(now), micros(expires), stage, via, micros(now)); err != nil {
+	mac, err := s.sessionMAC(sessionBinding{tokenHash: th, userID: userID, stage: stage, via: via, created: micros(now), expires: micros(expires)})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, stage, via, last_seen_at, mac)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, th, userID, micros(now), micros(expires), stage, via, micros(now), mac); err != nil {
 		return err
 	}
 	if stage != vigil.StageSignedIn {
 		return nil
 	}
-	return tx.Event("session.started", string(userID), "users", string(userID), map[string]string{"via": via})
+	return tx.Event("session.started", string(userID), "users", string(userID), map[string]string{"via": via, "session": sessionRef(th)})
+}
+
+// sessionColumns are a session row's bound fields and mac, in the order
+// scanBinding reads them.
+const sessionColumns = `s.token_hash, s.user_id, s.stage, s.via, s.created_at, s.expires_at, s.mac`
+
+// bindingDest returns the scan destinations of sessionColumns.
+func (b *sessionBinding) dest(mac *[]byte) []any {
+	return []any{&b.tokenHash, &b.userID, &b.stage, &b.via, &b.created, &b.expires, mac}
+}
+
+// checkSession returns a *tampered when a session row's mac does not hold.
+func (s *Store) checkSession(b sessionBinding, mac []byte) error {
+	ok, err := s.sessionBound(b, mac)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &tampered{err: errNoSession, userID: b.userID, table: "sessions",
+			reason: "the session row does not match its mac: inserted or edited outside the application"}
+	}
+	return nil
 }
 
 // SignOut implements vigil.AuthService.
 func (s *Store) SignOut(ctx context.Context, token string) error {
-	th := tokenHash(token)
-	return s.write(ctx, func(tx *ledger.Tx) error {
-		var userID string
-		var stage vigil.SessionStage
-		err := tx.QueryRow(`SELECT user_id, stage FROM sessions WHERE token_hash = ?`, th).Scan(&userID, &stage)
+	th, err := s.tokenHash(token)
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, func(tx *ledger.Tx) error {
+		var b sessionBinding
+		var mac []byte
+		err := tx.QueryRow(`SELECT `+sessionColumns+` FROM sessions s WHERE s.token_hash = ?`, th).Scan(b.dest(&mac)...)
 		if isNoRows(err) {
 			return nil
 		} else if err != nil {
@@ -125,23 +200,43 @@ func (s *Store) SignOut(ctx context.Context, token string) error {
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = ?`, th); err != nil {
 			return err
 		}
-		if stage != vigil.StageSignedIn {
+		if err := s.checkSession(b, mac); err != nil {
+			// Deleted all the same, but its end is not logged as the
+			// end of the person's session, which it never was.
+			return err
+		}
+		if b.stage != vigil.StageSignedIn {
 			return nil
 		}
-		return tx.Event("session.ended", userID, "users", userID, map[string]string{"via": "sign-out"})
+		return tx.Event("session.ended", string(b.userID), "users", string(b.userID), map[string]string{"via": "sign-out", "session": sessionRef(th)})
 	})
+	var tp *tampered
+	if errors.As(err, &tp) {
+		return nil // logged by s.write; signing out has nothing to refuse
+	}
+	return err
 }
 
 // UserBySession implements vigil.AuthService. A session is live until
 // its absolute end (SessionLifetime after sign-in) and while it is used at
 // least every vigil.SessionIdle; only a full session counts.
 func (s *Store) UserBySession(ctx context.Context, token string) (*vigil.User, error) {
-	th := tokenHash(token)
+	th, err := s.tokenHash(token)
+	if err != nil {
+		return nil, err
+	}
 	now := vigil.Now()
 	var seen int64
-	u, err := scanUserWith(s.queryRow(ctx, `SELECT `+userColumns+`, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+	var b sessionBinding
+	var mac []byte
+	u, err := scanUserWith(s.queryRow(ctx, `SELECT `+userColumns+`, s.last_seen_at, `+sessionColumns+` FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.stage = 'full' AND s.expires_at > ? AND s.last_seen_at > ?`,
-		th, micros(now), micros(now.Add(-vigil.SessionIdle))), &seen)
+		th, micros(now), micros(now.Add(-vigil.SessionIdle))), append([]any{&seen}, b.dest(&mac)...)...)
+	if err == nil {
+		if err := s.checkSession(b, mac); err != nil {
+			return nil, s.refuseTampered(ctx, err)
+		}
+	}
 	u, err = activeOrUnauthorized(u, err)
 	if err != nil {
 		return nil, err
@@ -160,23 +255,64 @@ func (s *Store) UserBySession(ctx context.Context, token string) (*vigil.User, e
 	return u, nil
 }
 
+// refuseTampered logs err when it is a *tampered and returns what the
+// person is told.
+func (s *Store) refuseTampered(ctx context.Context, err error) error {
+	var tp *tampered
+	if errors.As(err, &tp) {
+		return s.logTampered(ctx, tp)
+	}
+	return err
+}
+
 // UserByAPIToken implements vigil.AuthService. A revoked token, or one of
 // a person who is not active, is refused and the refusal logged with the
 // token's id (never the token): whoever replays it is noticed.
 func (s *Store) UserByAPIToken(ctx context.Context, token string) (*vigil.User, error) {
-	var tokenID string
+	th, err := s.tokenHash(token)
+	if err != nil {
+		return nil, err
+	}
+	var tokenID vigil.ID
 	var revoked sql.NullInt64
-	u, err := scanUserWith(s.queryRow(ctx, `SELECT `+userColumns+`, t.id, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = ?`, tokenHash(token)), &tokenID, &revoked)
+	var mac []byte
+	u, err := scanUserWith(s.queryRow(ctx, `SELECT `+userColumns+`, t.id, t.revoked_at, t.mac FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = ?`, th), &tokenID, &revoked, &mac)
+	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+		return nil, s.unboundToken(ctx, token)
+	}
 	switch {
 	case err != nil:
 	case revoked.Valid:
-		s.logger.Warn("revoked API token refused", "token_id", tokenID, "user_id", string(u.ID))
+		s.logger.Warn("revoked API token refused", "token_id", string(tokenID), "user_id", string(u.ID))
 		return nil, errNoSession
 	case u.Status != vigil.UserActive:
-		s.logger.Warn("API token of a person who is not active refused", "token_id", tokenID, "user_id", string(u.ID), "status", string(u.Status))
+		s.logger.Warn("API token of a person who is not active refused", "token_id", string(tokenID), "user_id", string(u.ID), "status", string(u.Status))
+	default:
+		want, err := s.apiTokenMAC(th, tokenID, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !hmac.Equal(want, mac) {
+			return nil, s.logTampered(ctx, &tampered{err: errNoSession, userID: u.ID, table: "api_tokens",
+				reason: "the API token row " + string(tokenID) + " does not match its mac: inserted or edited outside the application"})
+		}
 	}
 	return activeOrUnauthorized(u, err)
+}
+
+// unboundToken explains the refusal of a token that is not found: one made
+// before tokens were bound to the log key gets a message saying so.
+func (s *Store) unboundToken(ctx context.Context, token string) error {
+	var id string
+	err := s.queryRow(ctx, `SELECT id FROM api_tokens WHERE token_hash = ? AND mac IS NULL`, legacyTokenHash(token)).Scan(&id)
+	if isNoRows(err) {
+		return errNoSession
+	} else if err != nil {
+		return internal("read API token", err)
+	}
+	s.logger.Warn("API token made before tokens were bound to the log key refused", "token_id", id)
+	return errUnboundToken
 }
 
 func activeOrUnauthorized(u *vigil.User, err error) (*vigil.User, error) {
@@ -216,36 +352,51 @@ type pendingSession struct {
 	failures int
 }
 
-// pendingSignIn reads the pending sign-in of token hash th, or returns errPending.
-func pendingSignIn(q querier, th []byte, now time.Time) (*pendingSession, error) {
+// pendingSignIn reads the pending sign-in of token hash th, or returns
+// errPending; a row whose mac does not hold (its stage changed from
+// "totp" to "enrol", say, to set up an authenticator of one's own) is a
+// *tampered.
+func (s *Store) pendingSignIn(q querier, th []byte, now time.Time) (*pendingSession, error) {
 	p := &pendingSession{}
-	u, err := scanUserWith(q.QueryRow(`SELECT `+userColumns+`, s.stage, s.via, s.pending_secret, s.failures FROM sessions s JOIN users u ON u.id = s.user_id
+	var b sessionBinding
+	var mac []byte
+	u, err := scanUserWith(q.QueryRow(`SELECT `+userColumns+`, s.pending_secret, s.failures, `+sessionColumns+` FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.stage IN ('totp', 'enrol') AND s.expires_at > ?`, th, micros(now)),
-		&p.stage, &p.via, &p.secret, &p.failures)
+		append([]any{&p.secret, &p.failures}, b.dest(&mac)...)...)
 	if vigil.ErrorCode(err) == vigil.ENOTFOUND || err == nil && u.Status != vigil.UserActive {
 		return nil, errPending
 	} else if err != nil {
 		return nil, err
 	}
-	p.user = u
+	if err := s.checkSession(b, mac); err != nil {
+		return nil, err
+	}
+	p.user, p.stage, p.via = u, b.stage, b.via
 	return p, nil
 }
 
 // PendingSignIn implements vigil.SignInService.
 func (s *Store) PendingSignIn(ctx context.Context, token string) (*vigil.User, vigil.SessionStage, error) {
-	p, err := pendingSignIn(reader{s, ctx}, tokenHash(token), vigil.Now())
+	th, err := s.tokenHash(token)
 	if err != nil {
 		return nil, "", err
+	}
+	p, err := s.pendingSignIn(reader{s, ctx}, th, vigil.Now())
+	if err != nil {
+		return nil, "", s.refuseTampered(ctx, err)
 	}
 	return p.user, p.stage, nil
 }
 
 // TOTPEnrolment implements vigil.SignInService.
 func (s *Store) TOTPEnrolment(ctx context.Context, token string) (*vigil.TOTPKey, error) {
-	th := tokenHash(token)
+	th, err := s.tokenHash(token)
+	if err != nil {
+		return nil, err
+	}
 	var key *vigil.TOTPKey
-	err := s.write(ctx, func(tx *ledger.Tx) error {
-		p, err := pendingSignIn(tx, th, tx.Now())
+	err = s.write(ctx, func(tx *ledger.Tx) error {
+		p, err := s.pendingSignIn(tx, th, tx.Now())
 		if err != nil {
 			return err
 		}
@@ -280,14 +431,20 @@ func (s *Store) TOTPEnrolment(ctx context.Context, token string) (*vigil.TOTPKey
 // CompleteSignIn implements vigil.SignInService.
 func (s *Store) CompleteSignIn(ctx context.Context, token, code string) (string, *vigil.User, error) {
 	code = normaliseCode(code)
-	th := tokenHash(token)
-	full, nth := newToken("vs_")
+	th, err := s.tokenHash(token)
+	if err != nil {
+		return "", nil, err
+	}
+	full, nth, err := s.newToken("vs_")
+	if err != nil {
+		return "", nil, err
+	}
 	var refused error
 	var user *vigil.User
-	err := s.write(ctx, func(tx *ledger.Tx) error {
+	err = s.write(ctx, func(tx *ledger.Tx) error {
 		refused, user = nil, nil // the function may run again if another write in its batch fails
 		now := tx.Now()
-		p, err := pendingSignIn(tx, th, now)
+		p, err := s.pendingSignIn(tx, th, now)
 		if err != nil {
 			return err
 		}
@@ -415,7 +572,10 @@ func (s *Store) ChangePassword(ctx context.Context, actor vigil.Actor, current, 
 		return "", err
 	}
 	newHash := hashPassword(next)
-	token, th := newToken("vs_")
+	token, th, err := s.newToken("vs_")
+	if err != nil {
+		return "", err
+	}
 	// A speak-up key wrapped under the old password is rewrapped under the
 	// new one in the same transaction (speakup_key.go).
 	rewrap, err := s.prepareRewrap(ctx, actor.ID, current, next)

@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"log/slog"
 	"path/filepath"
 	"slices"
@@ -246,9 +245,9 @@ func TestSessionExpiry(t *testing.T) {
 		ctx := context.Background()
 		idle, absolute, touched := e.signIn(t, "duty.manager"), e.signIn(t, "duty.manager"), e.signIn(t, "duty.manager")
 		now := time.Now()
-		e.exec(t, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, now.Add(-vigil.SessionIdle-time.Second).UnixMicro(), hashOf(idle))
-		e.exec(t, `UPDATE sessions SET expires_at = ? WHERE token_hash = ?`, now.Add(-time.Second).UnixMicro(), hashOf(absolute))
-		e.exec(t, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, now.Add(-2*time.Minute).UnixMicro(), hashOf(touched))
+		e.exec(t, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, now.Add(-vigil.SessionIdle-time.Second).UnixMicro(), e.hashOf(t, idle))
+		e.exec(t, `UPDATE sessions SET expires_at = ? WHERE token_hash = ?`, now.Add(-time.Second).UnixMicro(), e.hashOf(t, absolute))
+		e.exec(t, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, now.Add(-2*time.Minute).UnixMicro(), e.hashOf(t, touched))
 		for _, tc := range []struct {
 			name, token string
 			want        string
@@ -264,22 +263,26 @@ func TestSessionExpiry(t *testing.T) {
 			})
 		}
 		var seen int64
-		e.db.Reader.QueryRow(e.db.Rebind(`SELECT last_seen_at FROM sessions WHERE token_hash = ?`), hashOf(touched)).Scan(&seen)
+		e.db.Reader.QueryRow(e.db.Rebind(`SELECT last_seen_at FROM sessions WHERE token_hash = ?`), e.hashOf(t, touched)).Scan(&seen)
 		if time.Since(time.UnixMicro(seen)) > time.Minute {
 			t.Errorf("using a session did not refresh its last use (%v ago)", time.Since(time.UnixMicro(seen)))
 		}
 		var expires, created int64
-		e.db.Reader.QueryRow(e.db.Rebind(`SELECT expires_at, created_at FROM sessions WHERE token_hash = ?`), hashOf(touched)).Scan(&expires, &created)
+		e.db.Reader.QueryRow(e.db.Rebind(`SELECT expires_at, created_at FROM sessions WHERE token_hash = ?`), e.hashOf(t, touched)).Scan(&expires, &created)
 		if d := time.UnixMicro(expires).Sub(time.UnixMicro(created)); d != 12*time.Hour {
 			t.Errorf("session lifetime %v, want 12h", d)
 		}
 	})
 }
 
-// hashOf is how the store keeps a session token.
-func hashOf(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
+// hashOf is how the store keeps a session or API token.
+func (e *env) hashOf(t testing.TB, token string) []byte {
+	t.Helper()
+	h, err := e.store.TokenHash(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
 
 func TestChangePasswordSignsOutEverywhere(t *testing.T) {

@@ -151,9 +151,11 @@ func (s *Store) openSecret(userID vigil.ID, sealed []byte) (string, error) {
 	if err != nil {
 		// Never treated as "not set up": that would let whoever can
 		// write to the database make a person set up a new authenticator.
-		s.logger.Error("second-factor secret does not open: altered in the database, or the log key changed",
-			"user_id", string(userID), "error", err.Error())
-		return "", errSecretUnreadable
+		// Only an edit outside the application makes it happen (a secret
+		// sealed for someone else, or made up), since the log refuses to
+		// start with another key.
+		return "", &tampered{err: errSecretUnreadable, userID: userID, table: "user_totp",
+			reason: "a second-factor secret does not open: sealed for someone else, or not by this server"}
 	}
 	return string(b), nil
 }

@@ -189,8 +189,16 @@ func (s *Store) insertUser(tx *ledger.Tx, actor string, u *vigil.User, hash stri
 
 // CreateAPIToken implements vigil.DirectoryService.
 func (s *Store) CreateAPIToken(ctx context.Context, actor vigil.Actor, userID vigil.ID, label string) (string, error) {
-	token, th := newToken("vgl_")
-	err := s.write(ctx, func(tx *ledger.Tx) error {
+	token, th, err := s.newToken("vgl_")
+	if err != nil {
+		return "", err
+	}
+	id := vigil.NewID()
+	mac, err := s.apiTokenMAC(th, id, userID) // binds the row to the log key (auth_bind.go)
+	if err != nil {
+		return "", err
+	}
+	err = s.write(ctx, func(tx *ledger.Tx) error {
 		var n int
 		if err := tx.QueryRow(`SELECT COUNT(*) FROM users WHERE id = ?`, userID).Scan(&n); err != nil {
 			return err
@@ -198,8 +206,8 @@ func (s *Store) CreateAPIToken(ctx context.Context, actor vigil.Actor, userID vi
 			return notFound("The person")
 		}
 		return tx.Save("api_token.created", string(actor.ID), "api_tokens",
-			`INSERT INTO api_tokens (id, version, user_id, token_hash, label, created_at) VALUES (?, 1, ?, ?, ?, ?)`,
-			vigil.NewID(), userID, th, label, micros(tx.Now()))
+			`INSERT INTO api_tokens (id, version, user_id, token_hash, label, created_at, mac) VALUES (?, 1, ?, ?, ?, ?, ?)`,
+			id, userID, th, label, micros(tx.Now()), mac)
 	})
 	if err != nil {
 		return "", err

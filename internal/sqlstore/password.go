@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
@@ -62,23 +61,6 @@ func checkPassword(hash, password string) bool {
 // dummyHash is checked against when a username does not exist, so that a
 // wrong username takes as long as a wrong password and reveals nothing.
 var dummyHash = hashPassword("no such user: this never matches")
-
-// newToken returns a random secret with a prefix that says what it is (so
-// a leaked token is recognisable in a scan) and the hash that is stored.
-func newToken(prefix string) (token string, hash []byte) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = prefix + base64.RawURLEncoding.EncodeToString(b)
-	return token, tokenHash(token)
-}
-
-// tokenHash is how session and API tokens are stored: a database reader
-// cannot use what they read. Tokens have 256 random bits, so a fast hash is
-// enough; slow hashes are for low-entropy secrets such as passwords.
-func tokenHash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
 
 // passwordAlphabet has no letters or digits that people confuse when they
 // read a password out or copy it from a screen (0/o, 1/l/i).

@@ -67,7 +67,14 @@ func Open(ctx context.Context, db *sqldb.DB, key *ledger.Key, logger *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, log: l, logger: logger, rules: vigil.DefaultRules(), cal: workday.England()}, nil
+	s := &Store{db: db, log: l, logger: logger, rules: vigil.DefaultRules(), cal: workday.England()}
+	if key != nil {
+		if err := s.revokeUnboundTokens(ctx); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // UseRules replaces the national clock rules and escalation ladder with a
@@ -88,9 +95,14 @@ func (s *Store) Close() error { return s.log.Close() }
 
 // write runs fn through the log's sequencer. A refusal of access inside fn
 // rolls fn back, like any error, and is then logged on its own: a refused
-// attempt leaves a trace even though nothing else it tried happened.
+// attempt leaves a trace even though nothing else it tried happened. So is
+// a credential row found tampered with (auth_bind.go).
 func (s *Store) write(ctx context.Context, fn func(*ledger.Tx) error) error {
 	err := s.log.Write(ctx, fn)
+	var tp *tampered
+	if errors.As(err, &tp) {
+		return s.logTampered(ctx, tp)
+	}
 	var r *refusal
 	if errors.As(err, &r) {
 		if lerr := s.log.Append(ctx, "case.access_refused", string(r.actor), "cases", string(r.caseID), map[string]string{"reason": r.reason}); lerr != nil {

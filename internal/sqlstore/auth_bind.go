@@ -1,0 +1,213 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"sync"
+
+	"github.com/vigil-project/vigil"
+	"github.com/vigil-project/vigil/internal/ledger"
+)
+
+// Session and API token rows are bound to a secret that is not in the
+// database: one derived (ledger.Key.DeriveSecret, HKDF-SHA256) from the
+// log's signing key, which lives in a file of its own. DESIGN.md section 3
+// assumes that whoever administers the database may be the one with
+// something to hide; with a plain hash of the token in the row, such a
+// person could insert a row for a token of their choosing, act as anyone,
+// and delete the row again, and `vigil verify` would find nothing.
+//
+// So a row holds:
+//   - token_hash = HMAC(secret, token), by which the token is looked up:
+//     without the secret nobody can make the hash of a token they know;
+//   - mac = HMAC(secret, the row's token_hash and the fields that give it
+//     its power): whose it is, its stage and lifetime for a session, its
+//     id and owner for an API token. Without it, someone holding a token
+//     of their own could point its row at another person, or turn a
+//     sign-in that waits for a code into a signed-in one.
+//
+// A row whose mac does not hold is refused, and the refusal is logged as
+// a credential.tampered entry naming the person and the table: only an
+// edit outside the application can cause it (the log refuses to start
+// with a different key, so the secret never changes under a database).
+//
+// `vigil verify --db` does not check these macs: it has no key, by design
+// (anyone can verify). It needs not: a forged session row authenticates
+// nobody, whatever verify says, and API token rows are tracked by the log
+// row by row, so verify already names one inserted or edited outside the
+// application. What the binding cannot stop is replay: someone who saved
+// a row (and knows its token) can put it back after it was deleted or
+// revoked. That needs the token, which the database never holds.
+
+// tokenSecrets caches each log key's derived secret.
+var tokenSecrets sync.Map // *ledger.Key -> []byte
+
+var errNoKey = errors.New("sessions and API tokens need the log's signing key")
+
+func (s *Store) tokenSecret() ([]byte, error) {
+	key := s.log.Key()
+	if key == nil {
+		return nil, internal("token secret", errNoKey)
+	}
+	if k, ok := tokenSecrets.Load(key); ok {
+		return k.([]byte), nil
+	}
+	k, err := key.DeriveSecret("session and API tokens")
+	if err != nil {
+		return nil, internal("token secret", err)
+	}
+	tokenSecrets.Store(key, k)
+	return k, nil
+}
+
+// mac returns the HMAC-SHA256 under the token secret of purpose and
+// fields, each length-prefixed so that no two lists encode alike.
+func (s *Store) mac(purpose string, fields ...[]byte) ([]byte, error) {
+	k, err := s.tokenSecret()
+	if err != nil {
+		return nil, err
+	}
+	m := hmac.New(sha256.New, k)
+	var n [binary.MaxVarintLen64]byte
+	for _, f := range append([][]byte{[]byte("vigil " + purpose + " v1")}, fields...) {
+		m.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
+		m.Write(f)
+	}
+	return m.Sum(nil), nil
+}
+
+// tokenHash is how a session or API token is stored and looked up.
+func (s *Store) tokenHash(token string) ([]byte, error) {
+	return s.mac("token", []byte(token))
+}
+
+// newToken returns a random secret with a prefix that says what it is (so
+// that one pasted in the wrong place is recognised) and its stored hash.
+func (s *Store) newToken(prefix string) (token string, hash []byte, err error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	hash, err = s.tokenHash(token)
+	return token, hash, err
+}
+
+// legacyTokenHash is how tokens were stored before migration 0090: only to
+// recognise an API token made then and say why it no longer works.
+func legacyTokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// sessionBinding is what a session row's mac covers.
+type sessionBinding struct {
+	tokenHash        []byte
+	userID           vigil.ID
+	stage            vigil.SessionStage
+	via              string
+	created, expires int64 // micros
+}
+
+func (s *Store) sessionMAC(b sessionBinding) ([]byte, error) {
+	return s.mac("session", b.tokenHash, []byte(b.userID), []byte(b.stage), []byte(b.via),
+		[]byte(strconv.FormatInt(b.created, 10)), []byte(strconv.FormatInt(b.expires, 10)))
+}
+
+// sessionBound reports whether mac is the session row's own.
+func (s *Store) sessionBound(b sessionBinding, mac []byte) (bool, error) {
+	want, err := s.sessionMAC(b)
+	if err != nil {
+		return false, err
+	}
+	return hmac.Equal(want, mac), nil
+}
+
+func (s *Store) apiTokenMAC(tokenHash []byte, id, userID vigil.ID) ([]byte, error) {
+	return s.mac("api token", tokenHash, []byte(id), []byte(userID))
+}
+
+// sessionRef names a session in the log without revealing its token: the
+// start of its token hash, which is keyed, so nothing about the token can
+// be learnt from it.
+func sessionRef(th []byte) string { return hex.EncodeToString(th[:8]) }
+
+// tampered is a credential row that does not hold: altered, inserted or
+// deleted outside the application. The person is refused with err; s.write
+// (or the read that found it) logs it afterwards as a credential.tampered
+// entry, so that it is on record even though what was tried rolled back.
+type tampered struct {
+	err    *vigil.Error
+	userID vigil.ID
+	table  string
+	reason string
+}
+
+func (t *tampered) Error() string { return t.err.Error() }
+func (t *tampered) Unwrap() error { return t.err }
+
+// logTampered records a tampered credential row: in the server's log for
+// the operator on duty, and in the verifiable log for investigators. It
+// returns what the person is told.
+func (s *Store) logTampered(ctx context.Context, t *tampered) error {
+	s.logger.Error("credential row altered outside the application refused",
+		"table", t.table, "user_id", string(t.userID), "reason", t.reason)
+	if err := s.log.Append(ctx, "credential.tampered", string(vigil.ActorSystem), "users", string(t.userID),
+		map[string]string{"table": t.table, "reason": t.reason}); err != nil {
+		return err
+	}
+	return t.err
+}
+
+// revokeUnboundTokens revokes, through the log, the API tokens made before
+// tokens were bound to the key (migration 0090): they can no longer be
+// checked, so they no longer work, and this says so where people look.
+func (s *Store) revokeUnboundTokens(ctx context.Context) error {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM api_tokens WHERE mac IS NULL AND revoked_at IS NULL`).Scan(&n); err != nil {
+		return internal("find unbound API tokens", err)
+	} else if n == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *ledger.Tx) error {
+		ids, err := stringsOf(tx, `SELECT id FROM api_tokens WHERE mac IS NULL AND revoked_at IS NULL ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.revokeToken(tx, string(vigil.ActorSystem), id, reasonUnbound); err != nil {
+				return err
+			}
+		}
+		s.logger.Info("API tokens made before tokens were bound to the log key revoked", "count", len(ids))
+		return nil
+	})
+}
+
+const reasonUnbound = "made by an earlier version of Vigil, whose tokens can no longer be checked"
+
+var errUnboundToken = vigil.Errorf(vigil.EUNAUTHORIZED,
+	"This API token was made by an earlier version of Vigil and no longer works. Make a new one on your account page.")
+
+// stringsOf returns the one text column of a query's rows.
+func stringsOf(q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
