@@ -350,6 +350,20 @@ func TestDemo(t *testing.T) {
 			t.Errorf("user %s lacks a password or token", u.Username)
 		}
 	}
+	// Scripts drive the demo with these tokens: each must be accepted
+	// (the answer may still be a refusal for the role, never a 401).
+	for _, u := range df.Users {
+		req, _ := http.NewRequest(http.MethodGet, df.URL+"/api/v1/cases?owner=me", nil)
+		req.Header.Set("Authorization", "Bearer "+u.APIToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized {
+			t.Errorf("the API token of %s in demo.json is refused", u.Username)
+		}
+	}
 	if !roles["social_worker"] || !roles["investigator"] || !roles["administrator"] {
 		t.Errorf("demo roles %v", roles)
 	}
