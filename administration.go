@@ -26,18 +26,24 @@ const (
 	AdminRevokeTokens  AdminAction = "revoke_tokens"  // revoke every API token of a person
 	AdminResetPassword AdminAction = "reset_password" // give a new one-time password; signs the person out everywhere
 	AdminResetTOTP     AdminAction = "reset_totp"     // forget the person's authenticator; they set one up at next sign-in
+	// AdminRecordConflict records a conflict of interest for the person,
+	// made through ConflictService.DeclareConflict: it closes cases to
+	// them, so under intervention it waits for a commissioner like the
+	// rest. A person's own declaration never does.
+	AdminRecordConflict AdminAction = "record_conflict"
 )
 
 // AdminActions lists every action, in the order pages show them.
-var AdminActions = []AdminAction{AdminCreateUser, AdminSetStatus, AdminRevokeTokens, AdminResetPassword, AdminResetTOTP}
+var AdminActions = []AdminAction{AdminCreateUser, AdminSetStatus, AdminRevokeTokens, AdminResetPassword, AdminResetTOTP, AdminRecordConflict}
 
 // AdminActionLabels are the actions' names for people.
 var AdminActionLabels = map[AdminAction]string{
-	AdminCreateUser:    "Add a person",
-	AdminSetStatus:     "Change status",
-	AdminRevokeTokens:  "Revoke API tokens",
-	AdminResetPassword: "Reset password",
-	AdminResetTOTP:     "Reset authenticator",
+	AdminCreateUser:     "Add a person",
+	AdminSetStatus:      "Change status",
+	AdminRevokeTokens:   "Revoke API tokens",
+	AdminResetPassword:  "Reset password",
+	AdminResetTOTP:      "Reset authenticator",
+	AdminRecordConflict: "Record a conflict of interest",
 }
 
 // AdminChange is one administrative change asked for.
@@ -49,7 +55,10 @@ type AdminChange struct {
 	// ignored: Vigil makes a one-time password and shows it once.
 	NewUser NewUser
 	Status  UserStatus // for AdminSetStatus
-	Reason  string     // why: always required, and kept with the change
+	// Conflict is the conflict for AdminRecordConflict: its kind and
+	// value; its person is UserID and its reason Reason.
+	Conflict NewConflict
+	Reason   string // why: always required, and kept with the change
 }
 
 // Validate checks the fields every action needs. The store checks the
@@ -67,6 +76,20 @@ func (c *AdminChange) Validate() error {
 			for _, f := range ErrorFields(err) {
 				v.Add(f.Field, "%s", f.Message)
 			}
+		}
+	case AdminRecordConflict:
+		n := c.Conflict
+		n.UserID, n.Reason = c.UserID, c.Reason
+		if err := n.Validate(); err != nil {
+			for _, f := range ErrorFields(err) {
+				if f.Field != "reason" { // checked below, once
+					v.Add(f.Field, "%s", f.Message)
+				}
+			}
+		}
+		c.Conflict.Value = n.Value
+		if !c.UserID.Valid() {
+			v.Add("user_id", "Choose the person")
 		}
 	case AdminSetStatus:
 		switch c.Status {

@@ -247,8 +247,13 @@ type CaseworkService interface {
 	// nor may they extend the deadline. Returns EINVALID, ENOTFOUND,
 	// EFORBIDDEN, ECONFLICT.
 	ResolveEscalation(ctx context.Context, actor Actor, escalationID ID, decision string, extendTo *time.Time) error
-	// Escalations lists open escalations the actor holds or may answer.
+	// Escalations lists open escalations the actor holds or may answer,
+	// oldest first: the first page of EscalationPage.
 	Escalations(ctx context.Context, actor Actor) ([]*EscalationItem, error)
+	// EscalationPage lists a page of the open escalations the actor holds
+	// or may answer, oldest first, and says whether more follow. Returns
+	// EUNAUTHORIZED.
+	EscalationPage(ctx context.Context, actor Actor, f EscalationFilter) (*EscalationPage, error)
 	// TransfersOffered lists the transfers offered to the actor and not yet answered.
 	TransfersOffered(ctx context.Context, actor Actor) ([]*TransferItem, error)
 }
@@ -262,6 +267,30 @@ type TransferItem struct {
 	// Identified is true when the child's name is shown: the reader may
 	// see the case, and the list was logged as a read of it.
 	Identified bool `json:"identified"`
+}
+
+// EscalationFilter selects a page of open escalations.
+type EscalationFilter struct {
+	// ID, when set, selects that escalation only: a page answering one
+	// finds it wherever it falls in the list.
+	ID ID
+	// Limit is how many at most (MaxEscalationList when 0 or more);
+	// Offset skips that many of the order, to page through a long list.
+	Limit  int
+	Offset int
+}
+
+// MaxEscalationList is the most escalations one list returns; longer lists
+// are paged (EscalationPage), never cut short silently.
+const MaxEscalationList = 1000
+
+// EscalationPage is one page of a list of escalations.
+type EscalationPage struct {
+	Items []*EscalationItem
+	// More says that escalations follow this page; NextOffset is the
+	// Offset of the next page.
+	More       bool
+	NextOffset int
 }
 
 // EscalationItem is an escalation with its case, for work lists.

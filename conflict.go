@@ -129,6 +129,15 @@ func containsWords(texts []string, phrase string) bool {
 	return false
 }
 
+// ConflictOutcome is the result of declaring or recording a conflict:
+// the conflict, in force at once, or, when someone else records it while
+// the person's agency is under intervention, the request waiting for a
+// commissioner's approval.
+type ConflictOutcome struct {
+	Conflict *Conflict    // nil while the request waits
+	Request  *AdminRecord // nil when the conflict was recorded at once
+}
+
 // ConflictKinds lists every kind, in the order forms show them.
 var ConflictKinds = []ConflictKind{ConflictPerson, ConflictAddress, ConflictCase}
 
@@ -138,8 +147,13 @@ type ConflictService interface {
 	// when the actor is that person, otherwise a record made by someone
 	// granted ActConflictRecord over the person's agency (an administrator
 	// or manager), for instance when a conflict that was never declared
-	// comes to light. Returns EUNAUTHORIZED, EINVALID, EFORBIDDEN, ENOTFOUND.
-	DeclareConflict(ctx context.Context, actor Actor, n NewConflict) (*Conflict, error)
+	// comes to light. While the person's agency is under intervention a
+	// record made by someone else is an administrative change like any
+	// other (AdminRecordConflict): made at once by a commissioner, only
+	// asked for by the agency's own administrators and managers, and in
+	// force once a commissioner approves it. A person's own declaration is
+	// never held back. Returns EUNAUTHORIZED, EINVALID, EFORBIDDEN, ENOTFOUND.
+	DeclareConflict(ctx context.Context, actor Actor, n NewConflict) (*ConflictOutcome, error)
 	// Conflicts returns a person's conflicts, oldest first. The person,
 	// those granted ActConflictRecord over their agency, and those granted
 	// ActTimelineView may call it. Returns ENOTFOUND (also when the actor

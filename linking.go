@@ -196,7 +196,7 @@ type NetworkEdge struct {
 // Hotspot is a venue or address with the children linked to it in a period.
 type Hotspot struct {
 	EntityRef
-	Period   string `json:"period"` // a year, e.g. "2025"
+	Period   string `json:"period"` // a year, "2025", or the period asked for (HotspotQuery.Label)
 	Children int    `json:"children"`
 }
 
@@ -239,6 +239,9 @@ type LinkService interface {
 	EntityNetwork(ctx context.Context, actor Actor, id ID, hops int, to ID) (*Network, error)
 
 	// Hotspots returns venues and addresses by the number of distinct
-	// children linked to them per year, most first. Returns EFORBIDDEN.
-	Hotspots(ctx context.Context, actor Actor, limit int) ([]Hotspot, error)
+	// children named with them in reports of q's period (or of each
+	// calendar year), most first. Only reports of cases the access
+	// decision lets the actor see are counted or shown, as in Entity; the
+	// refusals are logged. Returns EFORBIDDEN.
+	Hotspots(ctx context.Context, actor Actor, q HotspotQuery) ([]Hotspot, error)
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/vigil-project/vigil"
@@ -96,6 +97,9 @@ type transferList struct {
 // escalationList is the body of a 200 answer to GET /api/v1/escalations.
 type escalationList struct {
 	Escalations []*vigil.EscalationItem `json:"escalations"`
+	// NextOffset is the offset of the next page, present when more
+	// escalations follow: a long list is paged, never cut short silently.
+	NextOffset *int `json:"next_offset,omitempty"`
 }
 
 // decodeAs decodes the body of a casework route into its request type.
@@ -512,21 +516,44 @@ func (h *handler) recordShare(w http.ResponseWriter, r *http.Request, u *vigil.U
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// listEscalations answers the open escalations the user holds or may answer.
+// listEscalations answers the open escalations the user holds or may
+// answer, oldest first, a page at a time (?limit=&offset=).
 func (h *handler) listEscalations(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	if _, err := checkQuery(r); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	items, err := h.svc.Escalations(r.Context(), vigil.UserActor(u))
+	q, err := checkQuery(r, "limit", "offset")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if items == nil {
-		items = []*vigil.EscalationItem{}
+	var f vigil.EscalationFilter
+	var v vigil.Validation
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > vigil.MaxEscalationList {
+			v.Add("limit", "limit must be a whole number from 1 to %d.", vigil.MaxEscalationList)
+		}
+		f.Limit = n
 	}
-	h.respond(w, r, http.StatusOK, escalationList{Escalations: items})
+	if q.Has("offset") {
+		n, err := strconv.Atoi(q.Get("offset"))
+		if err != nil || n < 0 {
+			v.Add("offset", "offset must be a whole number, 0 or more: the next_offset of the page before.")
+		}
+		f.Offset = n
+	}
+	if err := v.Err(); err != nil {
+		h.fail(w, r, badRequest(err))
+		return
+	}
+	page, err := h.svc.EscalationPage(r.Context(), vigil.UserActor(u), f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	list := escalationList{Escalations: nonNil(page.Items)}
+	if page.More {
+		list.NextOffset = &page.NextOffset
+	}
+	h.respond(w, r, http.StatusOK, list)
 }
 
 // resolveEscalation ends an escalation with a recorded decision, and

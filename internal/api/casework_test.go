@@ -792,3 +792,47 @@ func TestCasesPaged(t *testing.T) {
 		wantProblem(t, resp, body, 400, vigil.EINVALID, []string{strings.SplitN(q, "=", 2)[0]}, "")
 	}
 }
+
+// TestEscalationPagesAPI: the escalation list is paged with limit and
+// offset, and says with next_offset that more follow.
+func TestEscalationPagesAPI(t *testing.T) {
+	e := newEnv(t)
+	for i := range 3 {
+		e.raise(t, time.Duration(8*24+i)*time.Hour, 14)
+	}
+	if _, err := e.store.Sweep(context.Background(), vigil.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var whole escalationList
+	resp, body := e.do(t, request{method: "GET", path: "/api/v1/escalations", login: "duty.manager"})
+	decode(t, resp, body, http.StatusOK, &whole)
+	if len(whole.Escalations) < 3 || whole.NextOffset != nil {
+		t.Fatalf("whole list: %s", body)
+	}
+	var got []vigil.ID
+	for offset := 0; ; {
+		var page escalationList
+		resp, body := e.do(t, request{method: "GET", path: fmt.Sprintf("/api/v1/escalations?limit=2&offset=%d", offset), login: "duty.manager"})
+		decode(t, resp, body, http.StatusOK, &page)
+		for _, it := range page.Escalations {
+			got = append(got, it.ID)
+		}
+		if page.NextOffset == nil || len(got) > len(whole.Escalations) {
+			break
+		}
+		offset = *page.NextOffset
+	}
+	var want []vigil.ID
+	for _, it := range whole.Escalations {
+		want = append(want, it.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pages joined: %v, want %v", got, want)
+	}
+	for _, q := range []string{"limit=0", "limit=1001", "offset=-1", "offset=x"} {
+		resp, body := e.do(t, request{method: "GET", path: "/api/v1/escalations?" + q, login: "duty.manager"})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", q, resp.StatusCode, body)
+		}
+	}
+}

@@ -60,12 +60,25 @@ func (h *handler) declareConflict(w http.ResponseWriter, r *http.Request, u *vig
 		h.fail(w, r, err)
 		return
 	}
-	c, err := h.svc.(vigil.ConflictService).DeclareConflict(r.Context(), vigil.UserActor(u),
+	out, err := h.svc.(vigil.ConflictService).DeclareConflict(r.Context(), vigil.UserActor(u),
 		vigil.NewConflict{UserID: id, Kind: req.Kind, Value: req.Value, Reason: req.Reason})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.logChange(r, u, "conflict of interest recorded", slog.String("conflict_id", string(c.ID)), slog.String("person_id", string(id)))
-	h.respond(w, r, http.StatusCreated, c)
+	if out.Request != nil {
+		// The person's agency is under intervention: the record waits for a commissioner.
+		h.logChange(r, u, "conflict of interest asked for", slog.String("request_id", string(out.Request.ID)), slog.String("person_id", string(id)))
+		h.respond(w, r, http.StatusAccepted, conflictPending{Request: out.Request})
+		return
+	}
+	h.logChange(r, u, "conflict of interest recorded", slog.String("conflict_id", string(out.Conflict.ID)), slog.String("person_id", string(id)))
+	h.respond(w, r, http.StatusCreated, out.Conflict)
+}
+
+// conflictPending is the body of a 202 answer to POST
+// /api/v1/people/{id}/conflicts: the request a commissioner must approve
+// before the conflict is in force.
+type conflictPending struct {
+	Request *vigil.AdminRecord `json:"request"`
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -72,5 +73,40 @@ func TestConflictsAPI(t *testing.T) {
 	decode(t, resp, body, http.StatusOK, &tl)
 	if len(tl.Conflicts) != 1 || tl.Conflicts[0].UserID != sw.ID || tl.Conflicts[0].EarlierEntries < 1 {
 		t.Errorf("timeline conflicts: %+v", tl.Conflicts)
+	}
+}
+
+// TestConflictsAPIUnderIntervention: while the social worker's agency is
+// under intervention, a manager's record of their conflict answers 202
+// with the request waiting for a commissioner, and is not in force; their
+// own declaration still answers 201.
+func TestConflictsAPIUnderIntervention(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	council := e.town.Agencies[vigil.AgencyChildrensServices].ID
+	if _, err := e.store.StartIntervention(ctx, vigil.UserActor(e.user(t, "commissioner")), council, "Direction"); err != nil {
+		t.Fatal(err)
+	}
+	sw := e.user(t, "social.worker2")
+	path := "/api/v1/people/" + string(sw.ID) + "/conflicts"
+	var pending conflictPending
+	resp, body := e.do(t, request{method: "POST", path: path, login: "duty.manager",
+		body: `{"kind": "person", "value": "Gary Nephewson", "reason": "Found by the inquiry: a relative"}`})
+	decode(t, resp, body, http.StatusAccepted, &pending)
+	if r := pending.Request; r == nil || r.Status != vigil.AdminPending || r.Action != vigil.AdminRecordConflict || r.UserID != sw.ID {
+		t.Errorf("pending request: %s", body)
+	}
+	var list conflictList
+	resp, body = e.do(t, request{method: "GET", path: path, login: "social.worker2"})
+	decode(t, resp, body, http.StatusOK, &list)
+	if len(list.Conflicts) != 0 {
+		t.Errorf("a request is in force before approval: %s", body)
+	}
+	var c vigil.Conflict
+	resp, body = e.do(t, request{method: "POST", path: path, login: "social.worker2",
+		body: `{"kind": "address", "value": "3 Quarry Row, Nowhere", "reason": "My home"}`})
+	decode(t, resp, body, http.StatusCreated, &c)
+	if !c.SelfDeclared {
+		t.Errorf("own declaration: %s", body)
 	}
 }

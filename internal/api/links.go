@@ -139,12 +139,30 @@ func (h *handler) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil
 	h.respond(w, r, http.StatusOK, nw)
 }
 
+// hotspots answers ?year=YYYY, or ?from=YYYY-MM-DD&to=YYYY-MM-DD (days in
+// UK time, both included, either end optional), or neither for counts per
+// calendar year; limit is how many rows (1 to vigil.MaxHotspots, 50 by default).
 func (h *handler) hotspots(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	if _, err := checkQuery(r); err != nil {
+	qs, err := checkQuery(r, "year", "from", "to", "limit")
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	hs, err := h.svc.(vigil.LinkService).Hotspots(r.Context(), vigil.UserActor(u), 50)
+	q, err := vigil.ParseHotspotPeriod(qs.Get("year"), qs.Get("from"), qs.Get("to"))
+	if err != nil {
+		h.fail(w, r, badRequest(err))
+		return
+	}
+	q.Limit = 50
+	if qs.Has("limit") {
+		n, err := strconv.Atoi(qs.Get("limit"))
+		if err != nil || n < 1 || n > vigil.MaxHotspots {
+			h.fail(w, r, badRequest(fieldError("limit", "limit must be a whole number from 1 to %d.", vigil.MaxHotspots)))
+			return
+		}
+		q.Limit = n
+	}
+	hs, err := h.svc.(vigil.LinkService).Hotspots(r.Context(), vigil.UserActor(u), q)
 	if err != nil {
 		h.fail(w, r, err)
 		return

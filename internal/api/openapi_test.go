@@ -162,6 +162,8 @@ func TestOpenAPISchemas(t *testing.T) {
 		{name: "Conflict", goType: vigil.Conflict{}},
 		{name: "ConflictList", goType: conflictList{}},
 		{name: "NewConflict", goType: conflictRequest{}, request: true},
+		{name: "ConflictPending", goType: conflictPending{}},
+		{name: "AdminRecord", goType: vigil.AdminRecord{}},
 	} {
 		tested[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {

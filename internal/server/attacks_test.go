@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -162,6 +163,199 @@ func TestAttacksRefusedAndLogged(t *testing.T) {
 			t.Errorf("%d refused pages of the director logged, want 2", n)
 		}
 	})
+
+	t.Run("conflicted investigator's direct addresses to timelines", func(t *testing.T) {
+		// Two cases of one child (same name and date of birth); the
+		// investigator declares a conflict with the first.
+		var cases [2]*vigil.Case
+		for i := range cases {
+			_, c, err := f.store.RaiseConcern(f.ctx, f.actor("school.dsl"), vigil.NewConcern{
+				Child: vigil.Child{Name: "Attack Timelinechild", DateOfBirth: "2011-09-14"}, WhatHappened: "Seen in cars with older men."})
+			f.must(err)
+			cases[i] = c
+		}
+		closed, sibling := cases[0], cases[1]
+		inv := f.user("investigator")
+		_, err := f.store.DeclareConflict(f.ctx, f.actor("investigator"), vigil.NewConflict{UserID: inv.ID, Kind: vigil.ConflictCase,
+			Value: string(closed.ID), Reason: "My niece"})
+		f.must(err)
+		before := f.refusals(closed.ID)
+		pagesBefore := f.logged("request refused", map[string]any{"status": 403.0, "user_id": string(inv.ID)})
+		apiBefore := f.logged("api request refused", map[string]any{"status": 403.0, "user_id": string(inv.ID)})
+		for _, path := range []string{"/cases/%s/timeline", "/cases/%s/child-timeline", "/api/v1/cases/%s/timeline", "/api/v1/cases/%s/child-timeline"} {
+			p := strings.Replace(path, "%s", string(closed.ID), 1)
+			if got := outcomeOf(f.do(http.MethodGet, "investigator", p, nil, "")); got != http.StatusForbidden {
+				t.Errorf("%s: %s, want 403", p, got)
+			}
+		}
+		if got := f.refusals(closed.ID) - before; got != 4 {
+			t.Errorf("%d refusals of the closed case in the verifiable log, want 4", got)
+		}
+		if n := f.logged("request refused", map[string]any{"status": 403.0, "user_id": string(inv.ID)}) - pagesBefore; n != 2 {
+			t.Errorf("%d refused timeline pages logged, want 2", n)
+		}
+		if n := f.logged("api request refused", map[string]any{"status": 403.0, "user_id": string(inv.ID)}) - apiBefore; n != 2 {
+			t.Errorf("%d refused timeline API requests logged, want 2", n)
+		}
+		// The sibling case's child timeline leaves the closed case out, and
+		// says so, and the refusal is logged each time.
+		before = f.refusals(closed.ID)
+		code, page := f.read(http.MethodGet, "investigator", "/cases/"+string(sibling.ID)+"/child-timeline")
+		if code != http.StatusOK || strings.Contains(page, closed.Ref) || !strings.Contains(page, `id="withheld"`) {
+			t.Errorf("child timeline of the sibling case: %d, shows the closed case %v", code, strings.Contains(page, closed.Ref))
+		}
+		code, body := f.read(http.MethodGet, "investigator", "/api/v1/cases/"+string(sibling.ID)+"/child-timeline")
+		var tl vigil.ChildTimeline
+		if err := json.Unmarshal([]byte(body), &tl); code != http.StatusOK || err != nil || tl.Withheld != 1 || len(tl.Cases) != 1 {
+			t.Errorf("API child timeline of the sibling case: %d, withheld %d, %d cases", code, tl.Withheld, len(tl.Cases))
+		}
+		// The period timeline keeps the closed case's entries in place, by kind only.
+		today := vigil.Now().In(vigil.London).Format("2006-01-02")
+		code, body = f.read(http.MethodGet, "investigator", "/api/v1/timeline?from="+today+"&to="+today)
+		var pt vigil.PeriodTimeline
+		if err := json.Unmarshal([]byte(body), &pt); code != http.StatusOK || err != nil {
+			t.Fatalf("period timeline: %d %v", code, err)
+		}
+		about := 0
+		for _, e := range pt.Entries {
+			if e.CaseID == closed.ID {
+				about++
+				if !e.Withheld || e.Purpose != "" {
+					t.Errorf("period timeline shows entry %d about the closed case: %+v", e.Index, e)
+				}
+			}
+		}
+		if about == 0 {
+			t.Error("the period timeline has no entry about the closed case: the test shows nothing")
+		}
+		if got := f.refusals(closed.ID) - before; got != 3 {
+			t.Errorf("%d refusals logged by the child and period timelines, want 3", got)
+		}
+	})
+
+	t.Run("conflict pages and API", func(t *testing.T) {
+		director := f.user("director")
+		// A guessed person id and a person outside one's reach get the same answer.
+		for _, id := range []vigil.ID{vigil.NewID(), director.ID} {
+			if got := outcomeOf(f.do(http.MethodGet, "police.officer", "/admin/people/"+string(id)+"/conflicts", nil, "")); got != http.StatusNotFound {
+				t.Errorf("page of the conflicts of %s: %s, want 404", id, got)
+			}
+			if got := outcomeOf(f.do(http.MethodGet, "police.officer", "/api/v1/people/"+string(id)+"/conflicts", nil, "")); got != http.StatusNotFound {
+				t.Errorf("API conflicts of %s: %s, want 404", id, got)
+			}
+		}
+		police := string(f.user("police.officer").ID)
+		if n := f.logged("request refused", map[string]any{"status": 404.0, "user_id": police, "pattern": "GET /admin/people/{id}/conflicts"}); n != 2 {
+			t.Errorf("%d refused conflict pages logged, want 2", n)
+		}
+		if n := f.logged("api request refused", map[string]any{"status": 404.0, "user_id": police, "route": "GET /api/v1/people/{id}/conflicts"}); n != 2 {
+			t.Errorf("%d refused conflict API reads logged, want 2", n)
+		}
+		// Recording a conflict for someone of another agency, to take a case from them.
+		before, err := f.store.Conflicts(f.ctx, f.actor("investigator"), director.ID)
+		f.must(err)
+		if got := outcomeOf(f.do(http.MethodPost, "police.officer", "/admin/people/"+string(director.ID)+"/conflicts",
+			url.Values{"conflict-kind": {"person"}, "conflict-value": {"Attack Nobodyname"}, "conflict-reason": {"x"}}, "")); got != http.StatusForbidden {
+			t.Errorf("a police officer recording the director's conflict: %s, want 403", got)
+		}
+		if got := outcomeOf(f.do(http.MethodPost, "police.officer", "/api/v1/people/"+string(director.ID)+"/conflicts", nil,
+			`{"kind": "person", "value": "Attack Nobodyname", "reason": "x"}`)); got != http.StatusForbidden {
+			t.Errorf("the same through the API: %s, want 403", got)
+		}
+		if n := f.logged("api request refused", map[string]any{"status": 403.0, "user_id": police, "route": "POST /api/v1/people/{id}/conflicts"}); n != 1 {
+			t.Errorf("%d refused conflict records logged, want 1", n)
+		}
+		// A cross-site post of a declaration, and a body that is not the conflict's JSON.
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/account/conflicts",
+			strings.NewReader(url.Values{"conflict-kind": {"person"}, "conflict-value": {"Attack Crosssite Name"}, "conflict-reason": {"x"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := f.web["director"].Do(req)
+		f.must(err)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a cross-site declaration: %d, want 403", resp.StatusCode)
+		}
+		for _, b := range []string{`{"kind": "person", "value": "Attack Nobodyname", "reason": "x", "user_id": "someone"}`, `[]`, `{"kind": "case"`} {
+			if got := outcomeOf(f.do(http.MethodPost, "director", "/api/v1/people/"+string(director.ID)+"/conflicts", nil, b)); got != http.StatusBadRequest {
+				t.Errorf("body %s: %s, want 400", b, got)
+			}
+		}
+		after, err := f.store.Conflicts(f.ctx, f.actor("investigator"), director.ID)
+		f.must(err)
+		if len(after) != len(before) {
+			t.Errorf("refused attempts recorded %d conflicts", len(after)-len(before))
+		}
+	})
+
+	t.Run("conflicted analyst's hotspots", func(t *testing.T) {
+		age := 13
+		concern, cs, err := f.store.RaiseConcern(f.ctx, f.actor("school.dsl"), vigil.NewConcern{Child: vigil.Child{Name: "Attack Hotspotchild", Age: &age},
+			WhatHappened: "Taken to a hotel by older men."})
+		f.must(err)
+		_, err = f.store.RecordMentions(f.ctx, f.actor("school.dsl"), concern.ID, []vigil.Mention{{Kind: vigil.MentionVenue,
+			VenueName: "Attack Hotspot Hotel", VenueKind: "hotel", Postcode: "S65 9ZZ"}})
+		f.must(err)
+		if _, body := f.read(http.MethodGet, "police.analyst", "/api/v1/hotspots?limit=500"); !strings.Contains(body, "Attack Hotspot Hotel") {
+			t.Fatal("before the conflict the hotel is not a hotspot: the test shows nothing")
+		}
+		analyst := f.user("police.analyst")
+		_, err = f.store.DeclareConflict(f.ctx, f.actor("police.analyst"), vigil.NewConflict{UserID: analyst.ID, Kind: vigil.ConflictCase,
+			Value: string(cs.ID), Reason: "My niece"})
+		f.must(err)
+		before := f.refusals(cs.ID)
+		for _, path := range []string{"/hotspots", "/api/v1/hotspots?limit=500"} {
+			code, body := f.read(http.MethodGet, "police.analyst", path)
+			if code != http.StatusOK || strings.Contains(body, "Attack Hotspot Hotel") {
+				t.Errorf("%s: %d, names the hotel of a closed case %v", path, code, strings.Contains(body, "Attack Hotspot Hotel"))
+			}
+		}
+		if got := f.refusals(cs.ID) - before; got != 2 {
+			t.Errorf("%d refusals of the closed case logged by hotspots, want 2", got)
+		}
+	})
+
+	t.Run("a role narrowed by the agency's grants", func(t *testing.T) {
+		t.Cleanup(func() { vigil.Permissions = vigil.NewPolicy(nil) })
+		cs := f.newCase(0)
+		if got := outcomeOf(f.do(http.MethodGet, "service.manager", "/cases/"+string(cs.ID), nil, "")); got != allowed {
+			t.Fatalf("before the grants: %s", got)
+		}
+		g, err := vigil.ParseGrants([]byte(`{"agencies": {"` + string(f.agency(vigil.AgencyChildrensServices)) + `": {"service_manager": {"concern.raise": "all"}}}}`))
+		f.must(err)
+		f.must(f.store.UseGrants(f.ctx, g))
+		before := f.refusals(cs.ID)
+		if got := outcomeOf(f.do(http.MethodGet, "service.manager", "/cases/"+string(cs.ID), nil, "")); got != http.StatusNotFound {
+			t.Errorf("the narrowed manager's direct address: %s, want 404", got)
+		}
+		if got := outcomeOf(f.do(http.MethodGet, "service.manager", "/api/v1/cases/"+string(cs.ID), nil, "")); got != http.StatusNotFound {
+			t.Errorf("the narrowed manager's API request: %s, want 404", got)
+		}
+		if got := f.refusals(cs.ID) - before; got != 2 {
+			t.Errorf("%d refusals logged under the narrowed grants, want 2", got)
+		}
+		if f.ledgerKinds(f.agency(vigil.AgencyChildrensServices))["grants.loaded"] == 0 {
+			t.Error("the grants in force are not in the verifiable log")
+		}
+	})
+}
+
+// read answers p's request with its status and body: pages through p's
+// browser, the API with p's token.
+func (f *fixture) read(method, p, path string) (int, string) {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, nil)
+	f.must(err)
+	if strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Authorization", "Bearer "+f.town.Login(p).APIToken)
+	}
+	resp, err := f.web[p].Do(req)
+	f.must(err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	f.must(err)
+	return resp.StatusCode, string(b)
 }
 
 // logged counts the server's log lines with message msg whose attributes

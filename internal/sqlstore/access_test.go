@@ -35,7 +35,7 @@ func TestConflictOfInterest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.SelfDeclared {
+		if c.Conflict.SelfDeclared {
 			t.Error("a conflict recorded by the administrator counted as self-declared")
 		}
 		before := refusals(t, e, cs.ID)

@@ -116,6 +116,10 @@ func (s *Store) administer(ctx context.Context, actor vigil.Actor, c vigil.Admin
 	if actor.User != nil && c.UserID == actor.ID {
 		return nil, forbidden("Nobody administers their own account: ask another administrator.")
 	}
+	if c.Action == vigil.AdminRecordConflict {
+		// Its one way in checks the conflict.record grant: DeclareConflict.
+		return nil, fieldErr("action", "Record a conflict of interest on the person's conflicts page")
+	}
 	out := &vigil.AdminOutcome{}
 	var hash string
 	if c.Action == vigil.AdminCreateUser || c.Action == vigil.AdminResetPassword {
@@ -189,6 +193,9 @@ type adminDetails struct {
 	TeamID    vigil.ID         `json:"team_id,omitempty"`
 	ManagerID vigil.ID         `json:"manager_id,omitempty"`
 	Status    vigil.UserStatus `json:"status,omitempty"`
+	// The conflict of AdminRecordConflict; its reason is the change's.
+	ConflictKind  vigil.ConflictKind `json:"conflict_kind,omitempty"`
+	ConflictValue string             `json:"conflict_value,omitempty"`
 }
 
 func changeDetails(c vigil.AdminChange) adminDetails {
@@ -198,6 +205,8 @@ func changeDetails(c vigil.AdminChange) adminDetails {
 		return adminDetails{Username: n.Username, Name: n.Name, Role: n.Role, TeamID: n.TeamID, ManagerID: n.ManagerID}
 	case vigil.AdminSetStatus:
 		return adminDetails{Status: c.Status}
+	case vigil.AdminRecordConflict:
+		return adminDetails{ConflictKind: c.Conflict.Kind, ConflictValue: c.Conflict.Value}
 	}
 	return adminDetails{}
 }
@@ -209,6 +218,8 @@ func (d adminDetails) summary() string {
 		return fmt.Sprintf("%s (%s), %s", d.Name, d.Username, d.Role)
 	case d.Status != "":
 		return string(d.Status)
+	case d.ConflictKind != "":
+		return fmt.Sprintf("with a %s: %s", d.ConflictKind, d.ConflictValue)
 	}
 	return ""
 }
@@ -230,6 +241,10 @@ func precheck(q querier, c vigil.AdminChange, target *vigil.User) error {
 		if taken > 0 {
 			return &vigil.Error{Code: vigil.ECONFLICT, Message: "That username is taken; choose another",
 				Fields: []vigil.FieldError{{Field: "username", Message: "That username is taken; choose another"}}}
+		}
+	case vigil.AdminRecordConflict:
+		if c.Conflict.Kind == vigil.ConflictCase {
+			return caseExists(q, c.Conflict.Value)
 		}
 	}
 	return nil
@@ -288,6 +303,11 @@ func (s *Store) apply(tx *ledger.Tx, who string, c vigil.AdminChange, target *vi
 			return nil, err
 		}
 		return target, s.endSessions(tx, who, target.ID, "authenticator reset")
+	case vigil.AdminRecordConflict:
+		n := c.Conflict
+		n.UserID, n.Reason = target.ID, c.Reason
+		_, err := s.recordConflict(tx, who, target, n)
+		return target, err
 	}
 	return nil, fieldErr("action", "Choose what to do")
 }
@@ -427,7 +447,8 @@ func loadAdminRecord(q querier, id vigil.ID) (*vigil.AdminRecord, vigil.AdminCha
 	}
 	r.Details = d.summary()
 	c := vigil.AdminChange{Action: r.Action, AgencyID: r.AgencyID, UserID: r.UserID, Status: d.Status, Reason: r.Reason,
-		NewUser: vigil.NewUser{Username: d.Username, Name: d.Name, Role: d.Role, AgencyID: r.AgencyID, TeamID: d.TeamID, ManagerID: d.ManagerID}}
+		Conflict: vigil.NewConflict{Kind: d.ConflictKind, Value: d.ConflictValue},
+		NewUser:  vigil.NewUser{Username: d.Username, Name: d.Name, Role: d.Role, AgencyID: r.AgencyID, TeamID: d.TeamID, ManagerID: d.ManagerID}}
 	if c.Action == vigil.AdminCreateUser {
 		c.UserID = ""
 	}

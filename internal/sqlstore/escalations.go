@@ -433,9 +433,23 @@ func (s *Store) explain(tx *ledger.Tx, e *vigil.Escalation, c *vigil.Case, who, 
 
 // Escalations implements vigil.CaseworkService.
 func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.EscalationItem, error) {
+	p, err := s.EscalationPage(ctx, actor, vigil.EscalationFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return p.Items, nil
+}
+
+// EscalationPage implements vigil.CaseworkService.
+func (s *Store) EscalationPage(ctx context.Context, actor vigil.Actor, f vigil.EscalationFilter) (*vigil.EscalationPage, error) {
 	if actor.User == nil {
 		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "Sign in to see escalations")
 	}
+	limit := f.Limit
+	if limit <= 0 || limit > vigil.MaxEscalationList {
+		limit = vigil.MaxEscalationList
+	}
+	offset := max(f.Offset, 0)
 	// Filter in SQL as vigil.CanResolveEscalation does, before the limit:
 	// the holder; oversight; or a role on a higher rung in the case's agency.
 	u := actor.User
@@ -446,15 +460,19 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 		}
 	}
 	oversight := u.Role == vigil.RoleScrutinyMember || u.Role == vigil.RoleCommissioner
+	where, args := `e.status = 'open' AND (e.holder_id = ? OR ? = 1 OR (c.agency_id = ? AND e.level <= ?))`, []any{u.ID, boolInt(oversight), u.AgencyID, rung}
+	if f.ID != "" {
+		where, args = where+` AND e.id = ?`, append(args, f.ID)
+	}
 	rows, err := s.query(ctx, `SELECT `+escalationColumns+`, c.ref, c.child_name, c.agency_id, c.owner_id, d.kind FROM escalations e
 		JOIN cases c ON c.id = e.case_id LEFT JOIN deadlines d ON d.id = e.deadline_id
-		WHERE e.status = 'open' AND (e.holder_id = ? OR ? = 1 OR (c.agency_id = ? AND e.level <= ?))
-		ORDER BY e.raised_at LIMIT 2000`, u.ID, boolInt(oversight), u.AgencyID, rung)
+		WHERE `+where+fmt.Sprintf(` ORDER BY e.raised_at, e.id LIMIT %d OFFSET %d`, limit+1, offset), args...)
 	if err != nil {
 		return nil, internal("list escalations", err)
 	}
 	defer rows.Close()
 	var out []*vigil.EscalationItem
+	var agencies []vigil.ID
 	for rows.Next() {
 		var ref, child, agency, owner string
 		var kind sql.NullString
@@ -462,20 +480,33 @@ func (s *Store) Escalations(ctx context.Context, actor vigil.Actor) ([]*vigil.Es
 		if err != nil {
 			return nil, internal("list escalations", err)
 		}
-		if !vigil.CanResolveEscalation(actor.User, e, vigil.ID(agency), s.rules.Ladder) {
-			continue
-		}
 		item := &vigil.EscalationItem{Escalation: *e, CaseRef: ref, ChildName: child, CaseOwnerID: vigil.ID(owner)}
 		if r := s.rules.Clock(kind.String); r != nil {
 			item.Deadline = r.Label
 		}
-		out = append(out, item)
+		out, agencies = append(out, item), append(agencies, vigil.ID(agency))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, internal("list escalations", err)
 	}
 	rows.Close()
-	return s.gateItems(ctx, actor, out, "escalations")
+	// One row more than the page says whether another page follows. Pages
+	// are counted in rows before the access decisions below leave any
+	// out, so that leaving one out never shifts the next page.
+	page := &vigil.EscalationPage{}
+	if len(out) > limit {
+		out, agencies, page.More, page.NextOffset = out[:limit], agencies[:limit], true, offset+limit
+	}
+	kept := out[:0]
+	for i, it := range out {
+		if vigil.CanResolveEscalation(actor.User, &it.Escalation, agencies[i], s.rules.Ladder) {
+			kept = append(kept, it)
+		}
+	}
+	if page.Items, err = s.gateItems(ctx, actor, kept, "escalations"); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // gateItems puts a work list of escalations through the access decision

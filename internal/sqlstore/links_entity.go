@@ -358,13 +358,19 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 }
 
 // Hotspots implements vigil.LinkService: venues and addresses by the
-// number of distinct children named with them in reports of one year.
-func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]vigil.Hotspot, error) {
+// number of distinct children named with them in reports of q's period,
+// or of each calendar year. A report counts only if the access decision
+// lets the actor see its case, as in the entity view: a place or a child
+// known only from a report closed to the viewer (a conflict of interest,
+// a grant that does not reach) is neither counted nor named, and each
+// refusal is logged.
+func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, q vigil.HotspotQuery) ([]vigil.Hotspot, error) {
 	if err := mayViewNetwork(actor); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 50
+	limit := q.Limit
+	if limit <= 0 || limit > vigil.MaxHotspots {
+		limit = vigil.MaxHotspots
 	}
 	s.linking.mu.Lock()
 	sn, err := s.snapshot(ctx, false)
@@ -372,10 +378,29 @@ func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]v
 	if err != nil {
 		return nil, err
 	}
-	type key struct {
-		e    int32
-		year int
+	v, err := s.entityView(ctx, actor, sn)
+	if err != nil {
+		return nil, err
 	}
+	// isChild says whether an entity is named as a child in a report the
+	// viewer may see, as the network view counts children.
+	childOf := map[int32]bool{}
+	isChild := func(x int32) (bool, error) {
+		if !sn.ents[x].child || v.g.open() {
+			return sn.ents[x].child, nil
+		}
+		if c, ok := childOf[x]; ok {
+			return c, nil
+		}
+		r, err := v.ref(x)
+		childOf[x] = r.Child
+		return r.Child, err
+	}
+	type key struct {
+		e      int32
+		period string
+	}
+	label := q.Label()
 	kids := map[key]map[int32]bool{}
 	for e := range sn.ents {
 		se := &sn.ents[e]
@@ -384,9 +409,22 @@ func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]v
 		}
 		for _, i := range se.members {
 			m := sn.ms[i]
-			k := key{int32(e), m.received.In(vigil.London).Year()}
+			if !q.Covers(m.received) {
+				continue
+			}
+			if ok, err := v.mentionOK(i); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
+			k := key{int32(e), label}
+			if q.PerYear() {
+				k.period = strconv.Itoa(m.received.In(vigil.London).Year())
+			}
 			for _, x := range sn.concerns[m.ConcernID] {
-				if sn.ents[x].child {
+				if child, err := isChild(x); err != nil {
+					return nil, err
+				} else if child {
 					if kids[k] == nil {
 						kids[k] = map[int32]bool{}
 					}
@@ -396,8 +434,10 @@ func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]v
 		}
 	}
 	var out []vigil.Hotspot
+	entity := map[vigil.ID]int32{}
 	for k, cs := range kids {
-		out = append(out, vigil.Hotspot{EntityRef: sn.ref(k.e), Period: strconv.Itoa(k.year), Children: len(cs)})
+		out = append(out, vigil.Hotspot{EntityRef: sn.ref(k.e), Period: k.period, Children: len(cs)})
+		entity[sn.ents[k.e].id] = k.e
 	}
 	slices.SortFunc(out, func(a, b vigil.Hotspot) int {
 		if c := cmp.Compare(b.Children, a.Children); c != 0 {
@@ -410,8 +450,17 @@ func (s *Store) Hotspots(ctx context.Context, actor vigil.Actor, limit int) ([]v
 	})
 	out = out[:min(len(out), limit)]
 	var shown []vigil.ID
-	for _, h := range out {
+	for i, h := range out {
+		// The place is named from the reports the viewer may see only.
+		ref, err := v.ref(entity[h.ID])
+		if err != nil {
+			return nil, err
+		}
+		out[i].EntityRef = ref
 		shown = append(shown, h.ID)
+	}
+	if err := v.refuse("hotspots", false); err != nil {
+		return nil, err
 	}
 	if err := s.logEntityReads(ctx, actor.ID, shown, nil, "hotspots"); err != nil {
 		return nil, err

@@ -184,7 +184,7 @@ func TestLinks(t *testing.T) {
 		if _, err := e.store.DecideLink(ctx, inv, alert.ID, vigil.LinkDecision{}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("investigator: decide err = %v", err)
 		}
-		hs, err := e.store.Hotspots(ctx, analyst, 10)
+		hs, err := e.store.Hotspots(ctx, analyst, vigil.HotspotQuery{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,13 +93,13 @@ func TestConflictFoundLaterOnTimelines(t *testing.T) {
 		for _, c := range tl.Conflicts {
 			got[c.ID] = c
 		}
-		if c, ok := got[late.ID]; !ok || c.PersonName != director.User.Name || c.SelfDeclared || c.EarlierEntries < 1 {
+		if c, ok := got[late.Conflict.ID]; !ok || c.PersonName != director.User.Name || c.SelfDeclared || c.EarlierEntries < 1 {
 			t.Errorf("the late conflict on the case timeline: %+v (present %v), want the director's, not declared, with earlier entries", c, ok)
 		}
-		if c, ok := got[addr.ID]; !ok || !c.SelfDeclared || c.EarlierEntries != 0 {
+		if c, ok := got[addr.Conflict.ID]; !ok || !c.SelfDeclared || c.EarlierEntries != 0 {
 			t.Errorf("the address conflict on the case timeline: %+v (present %v)", c, ok)
 		}
-		if _, ok := got[unrelated.ID]; ok || len(tl.Conflicts) != 2 {
+		if _, ok := got[unrelated.Conflict.ID]; ok || len(tl.Conflicts) != 2 {
 			t.Errorf("conflicts on the timeline: %d, want exactly the 2 touching the case", len(tl.Conflicts))
 		}
 		var directorRead, recorded bool
@@ -110,7 +110,7 @@ func TestConflictFoundLaterOnTimelines(t *testing.T) {
 					t.Error("the director's read, made before the conflict was recorded, is not marked")
 				}
 			}
-			if te.ObjectID == late.ID && te.Kind == "conflict.recorded" && te.ActorID == admin.ID {
+			if te.ObjectID == late.Conflict.ID && te.Kind == "conflict.recorded" && te.ActorID == admin.ID {
 				recorded = true
 			}
 			if te.Conflicted && te.ActorID != director.ID && te.ActorID != sw.ID {
@@ -128,12 +128,12 @@ func TestConflictFoundLaterOnTimelines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(pt.Conflicts) != 1 || pt.Conflicts[0].ID != late.ID {
+		if len(pt.Conflicts) != 1 || pt.Conflicts[0].ID != late.Conflict.ID {
 			t.Errorf("person timeline conflicts: %+v", pt.Conflicts)
 		}
 		recorded, directorRead = false, false
 		for _, te := range pt.Entries {
-			if te.ObjectID == late.ID && te.ActorID == admin.ID {
+			if te.ObjectID == late.Conflict.ID && te.ActorID == admin.ID {
 				recorded = true
 			}
 			if te.ActorID == director.ID && te.CaseID == cs.ID && te.Read {

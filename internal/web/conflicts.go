@@ -27,6 +27,7 @@ func (s *Server) conflictRoutes(mux *http.ServeMux) {
 
 func init() {
 	notices["conflict-recorded"] = "Conflict of interest recorded. The cases it touches are closed to the person from their next request, and investigators can see it."
+	notices["conflict-requested"] = "The person's agency is under intervention: the conflict of interest waits for a commissioner's approval, and is in force once approved. The request is on the agency's administration page."
 	funcs["conflictKindLabel"] = func(k vigil.ConflictKind) string { return conflictKindLabels[k] }
 }
 
@@ -85,7 +86,7 @@ func (s *Server) saveConflict(w http.ResponseWriter, r *http.Request, u *vigil.U
 		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "There is no person at this address."))
 		return
 	}
-	_, err := s.svc.(vigil.ConflictService).DeclareConflict(r.Context(), vigil.UserActor(u), vigil.NewConflict{UserID: person,
+	out, err := s.svc.(vigil.ConflictService).DeclareConflict(r.Context(), vigil.UserActor(u), vigil.NewConflict{UserID: person,
 		Kind: vigil.ConflictKind(form["conflict-kind"]), Value: form["conflict-value"], Reason: form["conflict-reason"]})
 	if formProblem(err) {
 		s.renderConflicts(w, r, u, person, vigil.ErrorStatus(vigil.ErrorCode(err)), &Page{Form: form,
@@ -95,7 +96,11 @@ func (s *Server) saveConflict(w http.ResponseWriter, r *http.Request, u *vigil.U
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, back+"?notice=conflict-recorded", http.StatusSeeOther)
+	notice := "conflict-recorded"
+	if out.Request != nil {
+		notice = "conflict-requested"
+	}
+	http.Redirect(w, r, back+"?notice="+notice, http.StatusSeeOther)
 }
 
 // renderConflicts shows a person's conflicts, with the form to add one

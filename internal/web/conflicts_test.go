@@ -82,3 +82,52 @@ func TestConflictPages(t *testing.T) {
 		t.Errorf("the timeline does not show the conflict found later")
 	}
 }
+
+// TestConflictPagesUnderIntervention: with the council under
+// intervention, the administrator's record of the director's conflict
+// only asks; the director still opens the case; a commissioner approves it
+// on the agency's administration page, and the director is refused.
+func TestConflictPagesUnderIntervention(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	age := 13
+	_, cs, err := s.store.RaiseConcern(ctx, s.actor("school.dsl"), vigil.NewConcern{Child: vigil.Child{Name: "Intervention Conflict", Age: &age},
+		WhatHappened: "Seen with older men."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	council := s.town.Agencies[vigil.AgencyChildrensServices].ID
+	if _, err := s.store.StartIntervention(ctx, s.actor("commissioner"), council, "Direction"); err != nil {
+		t.Fatal(err)
+	}
+	admin, director := s.signIn(t, "admin"), s.signIn(t, "director")
+	page := "/admin/people/" + string(s.town.Login("director").User.ID) + "/conflicts"
+	resp := s.post(t, admin, page, url.Values{"conflict-kind": {"case"}, "conflict-value": {string(cs.ID)}, "conflict-reason": {"Her niece"}}, nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page+"?notice=conflict-requested" {
+		t.Fatalf("recording under intervention: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if code, b := s.get(t, admin, page+"?notice=conflict-requested"); code != http.StatusOK || !strings.Contains(b, "waits for a commissioner") || !strings.Contains(b, `id="no-conflicts"`) {
+		t.Errorf("after asking: %d", code)
+	}
+	if code, _ := s.get(t, director, "/cases/"+string(cs.ID)); code != http.StatusOK {
+		t.Errorf("director before approval: %d", code)
+	}
+	hist, err := s.store.AdminHistory(ctx, s.actor("commissioner"), council, 10)
+	if err != nil || len(hist) == 0 || hist[0].Action != vigil.AdminRecordConflict {
+		t.Fatalf("history: %v %+v", err, hist)
+	}
+	req := hist[0].ID
+	comm := s.signIn(t, "commissioner")
+	if code, b := s.get(t, comm, "/admin/agencies/"+string(council)); code != http.StatusOK || !strings.Contains(b, "Record a conflict of interest") || !strings.Contains(b, string(cs.ID)) {
+		t.Errorf("the commissioner's page does not show the request: %d", code)
+	}
+	resp = s.post(t, comm, "/admin/requests/"+string(req), url.Values{"decision": {"approve"}, "agency": {string(council)}, "reason-" + string(req): {"Confirmed"}}, nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approving: %d", resp.StatusCode)
+	}
+	if code, _ := s.get(t, director, "/cases/"+string(cs.ID)); code != http.StatusForbidden {
+		t.Errorf("director after approval: %d", code)
+	}
+}

@@ -233,13 +233,33 @@ type networkData struct {
 	Links      linksData
 }
 
+// hotspotsData is the hotspots page: the list for the period chosen.
+type hotspotsData struct {
+	Hotspots []vigil.Hotspot
+	Period   string // the period's name, "" when counted per calendar year
+}
+
+// hotspots lists places by the children named with them, per calendar
+// year, or in a year (?year=) or a period (?from=&to=, days in UK time,
+// both included) chosen on the page.
 func (s *Server) hotspots(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	hs, err := s.svc.(vigil.LinkService).Hotspots(r.Context(), vigil.UserActor(u), 50)
+	form := Form{"year": r.FormValue("year"), "from": r.FormValue("from"), "to": r.FormValue("to")}
+	q, err := vigil.ParseHotspotPeriod(form["year"], form["from"], form["to"])
+	status := http.StatusOK
+	var errs []vigil.FieldError
+	if err != nil {
+		// The form is shown again with its mistakes, over the counts per year.
+		status, errs = http.StatusUnprocessableEntity, inputErrorsOf(err, map[string]string{"year": "year", "from": "from", "to": "to"}, "year")
+		q = vigil.HotspotQuery{}
+	}
+	q.Limit = 50
+	hs, err := s.svc.(vigil.LinkService).Hotspots(r.Context(), vigil.UserActor(u), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "hotspots", &Page{Title: "Hotspots", Nav: "links", Data: hs})
+	s.render(w, r, status, "hotspots", &Page{Title: "Hotspots", Nav: "links", Form: form, Errors: errs,
+		Data: hotspotsData{Hotspots: hs, Period: q.Label()}})
 }
 
 // kindLabel names an entity's kind for headings.

@@ -19,7 +19,9 @@ type workData struct {
 	TeamPage    listPage
 	Owners      map[vigil.ID]string
 	Escalations []*vigil.EscalationItem
-	Transfers   []*vigil.TransferItem
+	// EscalationsPage pages the escalations as the case lists are paged.
+	EscalationsPage listPage
+	Transfers       []*vigil.TransferItem
 }
 
 // workRow is a case in a work list with its next statutory deadline.
@@ -64,12 +66,18 @@ func pageOf(r *http.Request, param string) int {
 // pageLinks describes page p of a list read from offset, whose offset
 // travels in the query parameter param.
 func (s *Server) pageLinks(p *vigil.CasePage, offset int, param string) listPage {
-	lp := listPage{First: offset + 1, Last: offset + len(p.Cases)}
+	return s.listPageOf(len(p.Cases), offset, p.More, p.NextOffset, param)
+}
+
+// listPageOf describes a page of shown rows of a list read from offset,
+// with more after it from next, whose offset travels in param.
+func (s *Server) listPageOf(shown, offset int, more bool, next int, param string) listPage {
+	lp := listPage{First: offset + 1, Last: offset + shown}
 	if offset > 0 {
 		lp.Prev = "/work?" + url.Values{param: {strconv.Itoa(max(offset-s.workPage, 0))}}.Encode()
 	}
-	if p.More {
-		lp.Next = "/work?" + url.Values{param: {strconv.Itoa(p.NextOffset)}}.Encode()
+	if more {
+		lp.Next = "/work?" + url.Values{param: {strconv.Itoa(next)}}.Encode()
 	}
 	return lp
 }
@@ -86,10 +94,13 @@ func (s *Server) myWork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
 		return
 	}
 	d := workData{Now: now, Owned: s.workRows(owned.Cases, now, ""), OwnedPage: s.pageLinks(owned, ownedFrom, "owned_from")}
-	if d.Escalations, err = s.svc.Escalations(ctx, actor); err != nil {
+	escFrom := pageOf(r, "escalations_from")
+	esc, err := s.svc.EscalationPage(ctx, actor, vigil.EscalationFilter{Limit: s.workPage, Offset: escFrom})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	d.Escalations, d.EscalationsPage = esc.Items, s.listPageOf(len(esc.Items), escFrom, esc.More, esc.NextOffset, "escalations_from")
 	if d.Transfers, err = s.svc.TransfersOffered(ctx, actor); err != nil {
 		s.fail(w, r, err)
 		return
@@ -187,13 +198,14 @@ type escalationData struct {
 
 // answerableEscalation finds an open escalation u may answer.
 func (s *Server) answerableEscalation(r *http.Request, u *vigil.User, id vigil.ID) (*vigil.EscalationItem, error) {
-	items, err := s.svc.Escalations(r.Context(), vigil.UserActor(u))
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range items {
-		if e.ID == id {
-			return e, nil
+	if id.Valid() {
+		// Found by id, wherever it falls in the pages of the list.
+		p, err := s.svc.EscalationPage(r.Context(), vigil.UserActor(u), vigil.EscalationFilter{ID: id})
+		if err != nil {
+			return nil, err
+		}
+		if len(p.Items) == 1 {
+			return p.Items[0], nil
 		}
 	}
 	return nil, vigil.Errorf(vigil.ENOTFOUND, "This escalation was not found: it may have been answered already, or you cannot answer it.")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil"
 	"github.com/vigil-project/vigil/internal/web"
@@ -60,4 +61,40 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestEscalationPagesOnMyWork: the escalations on My work are paged like
+// the case lists, and one past the first page can still be answered.
+func TestEscalationPagesOnMyWork(t *testing.T) {
+	s := newSiteWith(t, web.Options{WorkPageSize: 2})
+	ctx := context.Background()
+	for i := range 3 {
+		age := 12
+		if _, _, err := s.store.RaiseConcern(ctx, s.actor("school.dsl"), vigil.NewConcern{ReceivedAt: vigil.Now().Add(-time.Duration(4*24+i) * time.Hour),
+			Child: vigil.Child{Name: "Paged Escalation", Age: &age}, WhatHappened: "Collected from school by older men."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.store.Sweep(ctx, vigil.Now()); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.store.Escalations(ctx, s.actor("duty.manager"))
+	if err != nil || len(all) < 3 {
+		t.Fatalf("escalations: %v, %d", err, len(all))
+	}
+	c := s.signIn(t, "duty.manager")
+	_, b := s.get(t, c, "/work")
+	if !strings.Contains(b, "Showing escalations 1 to 2; there are more.") || !strings.Contains(b, `href="/work?escalations_from=2" rel="next"`) {
+		t.Error("My work does not say that more escalations follow")
+	}
+	if strings.Contains(b, "/escalations/"+string(all[len(all)-1].ID)) {
+		t.Error("the first page lists the last escalation")
+	}
+	_, b = s.get(t, c, "/work?escalations_from=2")
+	if !strings.Contains(b, "/escalations/"+string(all[2].ID)) || !strings.Contains(b, `href="/work?escalations_from=0" rel="prev"`) {
+		t.Error("the second page does not list the third escalation with a link back")
+	}
+	if code, _ := s.get(t, c, "/escalations/"+string(all[len(all)-1].ID)); code != http.StatusOK {
+		t.Errorf("answering an escalation past the first page: %d", code)
+	}
 }
