@@ -228,6 +228,23 @@ func (f *fixture) newDisclosure() vigil.ID {
 	return ""
 }
 
+// newKeyApproval is the request for approval of a new council team
+// manager's speak-up key: recipients of the independent body decide it.
+func (f *fixture) newKeyApproval() vigil.ID {
+	f.t.Helper()
+	f.seq++
+	const pw = "a long enough password for tests"
+	u, err := f.store.CreateUser(f.ctx, vigil.SystemActor, vigil.NewUser{Username: fmt.Sprintf("route.manager%d", f.seq),
+		Name: fmt.Sprintf("Route Manager %d", f.seq), Role: vigil.RoleTeamManager, AgencyID: f.agency(vigil.AgencyChildrensServices),
+		TeamID: f.town.Teams["assessment"].ID, Password: pw})
+	f.must(err)
+	_, err = f.store.Enrol(f.ctx, vigil.UserActor(u), pw)
+	f.must(err)
+	var id vigil.ID
+	f.must(f.store.DB().Reader.QueryRowContext(f.ctx, f.store.DB().Rebind(`SELECT id FROM speakup_key_approvals WHERE user_id = ? AND status = 'pending'`), u.ID).Scan(&id))
+	return id
+}
+
 // onFreshPerson is an address of an administration form on a new person.
 func onFreshPerson(form string) func(*fixture, string) string {
 	return func(f *fixture, _ string) string { return "/admin/people/" + string(f.newPerson().ID) + "/" + form }

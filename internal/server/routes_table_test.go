@@ -320,6 +320,12 @@ func routeTable() []row {
 			return "/speak-up/escalations/" + string(f.newSpeakUpEscalation())
 		}, form: formOf("decision", "Chased the recipients"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "duty.manager", "scrutiny", "commissioner", "director")},
 		{route: "GET /speak-up/register", want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "scrutiny", "investigator", "commissioner")},
+		{route: "GET /speak-up/register/{id}", path: func(f *fixture, _ string) string { return "/speak-up/register/" + string(f.sharedReport()) },
+			want: every(http.StatusForbidden).but(toSignIn, anonymous).but(allowed, "scrutiny", "investigator", "commissioner")},
+		{route: "GET /speak-up/approvals", want: every(allowed).but(toSignIn, anonymous)},
+		{route: "POST /speak-up/approvals/{id}", note: "a new council manager's key", path: func(f *fixture, _ string) string {
+			return "/speak-up/approvals/" + string(f.newKeyApproval())
+		}, form: formOf("decision", "approve"), want: every(http.StatusNotFound).but(http.StatusUnauthorized, anonymous).but(allowed, "scrutiny", "commissioner")},
 
 		// The API.
 		{route: "/api/", note: "an address no route has", path: at("/api/v1/nothing-here"), want: every(http.StatusNotFound)},

@@ -25,13 +25,21 @@ import (
 //	    {"channel": "staff", "about": "Child Protection Scrutiny Panel", "to": "Police"}
 //	  ],
 //	  "custodians": ["commissioner"],
+//	  "recipients": ["scrutiny", "commissioner"],
 //	  "policies": {"staff": {"acknowledge": {"hours": 72}, "feedback": {"months": 3}, "retain": {"months": 24}}}
 //	}
 //
 // Agencies are named by their name or id, people by their username.
+//
+// A person's speak-up key receives nothing until a custodian, or a
+// recipient of another receiving body, approves it (see approve.go).
+// "recipients" (and "custodians") name the people whose key the file
+// itself approves while nobody else can: the first recipients of a new
+// deployment. Once one of them has a key, they approve the others.
 type Config struct {
 	Routes     []ConfigRoute      `json:"routes"`
 	Custodians []string           `json:"custodians"`
+	Recipients []string           `json:"recipients,omitempty"`
 	Policies   map[Channel]Policy `json:"policies,omitempty"`
 }
 
@@ -124,16 +132,21 @@ func (c *Config) Validate() error {
 		}
 		seen[r] = true
 	}
-	users := map[string]bool{}
-	for i, u := range c.Custodians {
-		u = strings.TrimSpace(u)
-		switch {
-		case u == "":
-			v.Add(fmt.Sprintf("custodians[%d]", i), "Custodian %d: give a username", i+1)
-		case users[strings.ToLower(u)]:
-			v.Add(fmt.Sprintf("custodians[%d]", i), "Custodian %s is named twice", u)
+	for _, list := range []struct {
+		field, what string
+		names       []string
+	}{{"custodians", "Custodian", c.Custodians}, {"recipients", "Recipient", c.Recipients}} {
+		users := map[string]bool{}
+		for i, u := range list.names {
+			u = strings.TrimSpace(u)
+			switch {
+			case u == "":
+				v.Add(fmt.Sprintf("%s[%d]", list.field, i), "%s %d: give a username", list.what, i+1)
+			case users[strings.ToLower(u)]:
+				v.Add(fmt.Sprintf("%s[%d]", list.field, i), "%s %s is named twice", list.what, u)
+			}
+			users[strings.ToLower(u)] = true
 		}
-		users[strings.ToLower(u)] = true
 	}
 	for ch, p := range c.Policies {
 		if !ch.Valid() {

@@ -336,6 +336,12 @@ type Detail struct {
 	// Stale lists the recipients who replaced their key since the report
 	// was last sealed, and so cannot read it until someone reseals it.
 	Stale []*vigil.Person
+	// Awaiting lists the recipients whose new key waits for approval, and
+	// so receives nothing yet.
+	Awaiting []*vigil.Person
+	// History is the report's history from the log, oldest first: who
+	// opened it and when, and everything done to it.
+	History []*Access
 }
 
 // ReporterView is what the reporter sees through their receipt.
@@ -388,6 +394,8 @@ type Recipient struct {
 	// KeyState is empty while the key is wrapped under the person's
 	// sign-in password; see KeyReset and KeyLost.
 	KeyState string `json:"key_state,omitempty"`
+	// Approval is empty once the current key is approved; see ApprovalPending.
+	Approval string `json:"approval,omitempty"`
 }
 
 // Key states of a recipient. A recipient's private key is wrapped under
@@ -434,6 +442,72 @@ type OversightItem struct {
 	Report
 	RoutedNames []string
 	Escalations []*Escalation
+	// Opened counts the times a recipient opened the report, LastOpened
+	// is the last of them (nil when nobody ever did).
+	Opened     int
+	LastOpened *Access
+	// Erased is set when the report was erased at the end of its
+	// retention: only its tombstone and the log remain.
+	Erased *Tombstone
+	// History is the report's whole history from the log, oldest first
+	// (OversightHistory only).
+	History []*Access
+}
+
+// Access is one entry of a report's history, read from the log: what was
+// done, when and by whom. Index is the log entry's index, which anyone
+// holding the log can check.
+type Access struct {
+	Index   int64     `json:"index"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	ActorID vigil.ID  `json:"actor_id"`
+	Actor   string    `json:"actor"`
+}
+
+// Opening reports whether a is a recipient opening the report or one of
+// its files.
+func (a *Access) Opening() bool { return a.Kind == "speakup.viewed" || a.Kind == "speakup.file_viewed" }
+
+// Label is what people read for a's kind.
+func (a *Access) Label() string {
+	if l, ok := accessLabels[a.Kind]; ok {
+		return l
+	}
+	return a.Kind
+}
+
+var accessLabels = map[string]string{
+	"speakup.report_received": "Report received",
+	"speakup.routed":          "Sent to a recipient",
+	"speakup.viewed":          "Opened the report",
+	"speakup.file_viewed":     "Opened an attached file",
+	"speakup.reporter_viewed": "The reporter checked it with the receipt",
+	"speakup.acknowledged":    "Acknowledged",
+	"speakup.status_changed":  "Changed its status",
+	"speakup.case_opened":     "Opened a case from it",
+	"speakup.access_refused":  "Was refused access",
+	"speakup.receipt_refused": "A wrong receipt was tried",
+	"speakup.report_resealed": "Sealed it again for new keys",
+	"speakup.resealed":        "Sealed it again for new keys",
+	"speakup.retention_ended": "Erased at the end of its retention",
+	"speakup.erased":          "Erased at the end of its retention",
+	"speakup.tombstone_kept":  "Kept in the register as erased",
+	"speakup.tamper_detected": "Found changed outside Vigil",
+}
+
+// Tombstone is what the register keeps of a report erased at the end of
+// its retention: that it existed, when, where it was sent, when it was
+// erased and by which rule. Never what it said.
+type Tombstone struct {
+	ReportID    vigil.ID   `json:"report_id"`
+	Channel     Channel    `json:"channel"`
+	ReceivedAt  time.Time  `json:"received_at"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	RoutedTo    []vigil.ID `json:"routed_to"`
+	Attachments []vigil.ID `json:"attachments,omitempty"`
+	ErasedAt    time.Time  `json:"erased_at"`
+	Rule        string     `json:"rule"`
 }
 
 // SweepResult counts what one speak-up sweep did.
@@ -501,6 +575,17 @@ type Service interface {
 	// RecipientOf returns the actor's enrolment, or ENOTFOUND.
 	RecipientOf(ctx context.Context, actor vigil.Actor) (*Recipient, error)
 
+	// KeyApprovals lists the requests for approval of keys and
+	// custodianships that the actor may decide (see MayApprove), oldest
+	// first; none for anyone else.
+	KeyApprovals(ctx context.Context, actor vigil.Actor) ([]*KeyApproval, error)
+
+	// DecideKey approves or refuses a request; an approved key starts
+	// receiving reports made from then on. Returns ENOTFOUND (also, after
+	// logging the refusal, for anyone who may not decide it), ECONFLICT
+	// (already decided, or the key changed since it was asked about).
+	DecideKey(ctx context.Context, actor vigil.Actor, id vigil.ID, approve bool) error
+
 	// Inbox lists the reports routed to the actor, without content.
 	Inbox(ctx context.Context, actor vigil.Actor) ([]*Report, error)
 
@@ -554,8 +639,17 @@ type Service interface {
 
 	// Oversight lists every report's existence, routing and clocks for
 	// independent oversight (scrutiny panel members, investigators,
-	// commissioners). Returns EFORBIDDEN for anyone else.
+	// commissioners), with how often and when it was last opened, and the
+	// tombstone of each report erased at the end of its retention.
+	// Returns EFORBIDDEN for anyone else.
 	Oversight(ctx context.Context, actor vigil.Actor) ([]*OversightItem, error)
+
+	// OversightHistory returns one report of the register, or its
+	// tombstone, with its whole history from the log (who opened it,
+	// acknowledged, answered, closed, resealed it, who was refused, and
+	// when it was erased), never its content. Only independent oversight
+	// may call it (EFORBIDDEN); ENOTFOUND when no report had that id.
+	OversightHistory(ctx context.Context, actor vigil.Actor, id vigil.ID) (*OversightItem, error)
 
 	// ChannelOpen reports whether a channel has at least one recipient
 	// able to receive a report about the given organisation (empty: none).
@@ -585,6 +679,10 @@ type Admin interface {
 	SetCustodian(ctx context.Context, actor vigil.Actor, userID vigil.ID, on bool) error
 	// Enrol is Service.Enrol.
 	Enrol(ctx context.Context, actor vigil.Actor, password string) (*Recipient, error)
+	// KeyApprovals is Service.KeyApprovals.
+	KeyApprovals(ctx context.Context, actor vigil.Actor) ([]*KeyApproval, error)
+	// DecideKey is Service.DecideKey.
+	DecideKey(ctx context.Context, actor vigil.Actor, id vigil.ID, approve bool) error
 }
 
 // CanConfigure reports whether actor may change routes and custodians.

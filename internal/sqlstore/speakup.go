@@ -94,25 +94,26 @@ func (w speakupSweeper) Sweep(ctx context.Context, now time.Time) (vigil.SweepRe
 	return vigil.SweepResult{Missed: r.Missed, Climbed: r.Climbed}, err
 }
 
-const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active, r.key_state`
+const recipientColumns = `r.id, r.user_id, r.agency_id, r.public_key, r.custodian, r.active, r.key_state, r.approval`
 
 func scanRecipient(sc scanner) (*speakup.Recipient, error) {
 	var r speakup.Recipient
 	var custodian, active int64
-	var state sql.NullString
-	if err := sc.Scan(&r.ID, &r.UserID, &r.AgencyID, &r.PublicKey, &custodian, &active, &state); err != nil {
+	var state, approval sql.NullString
+	if err := sc.Scan(&r.ID, &r.UserID, &r.AgencyID, &r.PublicKey, &custodian, &active, &state, &approval); err != nil {
 		return nil, err
 	}
-	r.Custodian, r.Active, r.KeyState = custodian == 1, active == 1, state.String
+	r.Custodian, r.Active, r.KeyState, r.Approval = custodian == 1, active == 1, state.String, approval.String
 	return &r, nil
 }
 
-// recipients returns every active recipient whose account is active and
-// who can unlock their key with their sign-in password: new reports go
-// only to people who can read them.
+// recipients returns every active recipient whose account is active,
+// whose key is approved, and who can unlock it with their sign-in
+// password: new reports go only to people who can read them, and never to
+// a key nobody independent has approved.
 func (s *Store) recipients(q querier) ([]*speakup.Recipient, error) {
 	rows, err := q.Query(`SELECT ` + recipientColumns + ` FROM speakup_recipients r JOIN users u ON u.id = r.user_id
-		WHERE r.active = 1 AND r.key_state IS NULL AND u.status = 'active' ORDER BY r.enrolled_at, r.id`)
+		WHERE r.active = 1 AND r.key_state IS NULL AND r.approval IS NULL AND u.status = 'active' ORDER BY r.enrolled_at, r.id`)
 	if err != nil {
 		return nil, internal("read recipients", err)
 	}
@@ -180,14 +181,25 @@ func (s *Store) Enrol(ctx context.Context, actor vigil.Actor, password string) (
 		if err != nil {
 			return err
 		}
-		rc.Custodian = custodian
+		// The key receives nothing until it is approved (speakup_approve.go).
 		if err := tx.Save("speakup.recipient_enrolled", string(actor.ID), "speakup_recipients",
-			`INSERT INTO speakup_recipients (id, version, user_id, agency_id, public_key, key_sha256, custodian, active, enrolled_at)
-			 VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?)`, rc.ID, rc.UserID, rc.AgencyID, rc.PublicKey, speakup.Hash(wrapped), boolInt(custodian), micros(tx.Now())); err != nil {
+			`INSERT INTO speakup_recipients (id, version, user_id, agency_id, public_key, key_sha256, custodian, active, enrolled_at, approval)
+			 VALUES (?, 1, ?, ?, ?, ?, 0, 1, ?, 'pending')`, rc.ID, rc.UserID, rc.AgencyID, rc.PublicKey, speakup.Hash(wrapped), micros(tx.Now())); err != nil {
 			return err
 		}
-		_, err = tx.Exec(`INSERT INTO speakup_recipient_keys (recipient_id, wrapped) VALUES (?, ?)`, rc.ID, wrapped)
-		return err
+		if _, err := tx.Exec(`INSERT INTO speakup_recipient_keys (recipient_id, wrapped) VALUES (?, ?)`, rc.ID, wrapped); err != nil {
+			return err
+		}
+		approved, err := s.requestApproval(tx, string(actor.ID), rc, speakup.ApprovalEnrolment, custodian, true)
+		if err != nil {
+			return err
+		}
+		rc.Custodian, rc.Approval = false, speakup.ApprovalPending
+		if approved {
+			rc.Custodian, rc.Approval = custodian, ""
+			return applyApproval(tx, string(vigil.ActorSystem), rc.ID, speakup.ApprovalEnrolment, rc.PublicKey, custodian, true)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -800,10 +812,10 @@ func (s *Store) View(ctx context.Context, key *speakup.ReporterKey) (*speakup.Re
 }
 
 // readers returns the public keys a report's new messages are sealed for:
-// its active recipients and the reporter.
+// its active recipients whose key is approved, and the reporter.
 func (s *Store) readers(q querier, r *reportRow) ([]string, error) {
 	rows, err := q.Query(`SELECT c.public_key FROM speakup_access a JOIN speakup_recipients c ON c.id = a.recipient_id
-		WHERE a.report_id = ? AND c.active = 1 ORDER BY a.granted_at, a.id`, r.ID)
+		WHERE a.report_id = ? AND c.active = 1 AND c.approval IS NULL ORDER BY a.granted_at, a.id`, r.ID)
 	if err != nil {
 		return nil, internal("read recipients", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -59,20 +58,31 @@ func (s *Store) Configure(ctx context.Context, actor vigil.Actor, c *speakup.Con
 			}
 			want = append(want, rt)
 		}
-		var custodians []vigil.ID
-		for i, name := range c.Custodians {
-			field := fmt.Sprintf("custodians[%d]", i)
-			u, _, err := scanUserHash(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE lower(u.username) = lower(?)`, strings.TrimSpace(name)))
-			switch {
-			case isNoRows(err) || vigil.ErrorCode(err) == vigil.ENOTFOUND:
-				v.Add(field, "There is nobody with the username %q", name)
-			case err != nil:
-				return err
-			case !speakup.CanReceive(u):
-				v.Add(field, "%s cannot be a custodian: a custodian must be an active team or service manager, director, scrutiny panel member or commissioner, who may receive reports", name)
-			default:
-				custodians = append(custodians, u.ID)
+		people := func(list, what string, names []string) ([]vigil.ID, error) {
+			var ids []vigil.ID
+			for i, name := range names {
+				field := fmt.Sprintf("%s[%d]", list, i)
+				u, _, err := scanUserHash(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE lower(u.username) = lower(?)`, strings.TrimSpace(name)))
+				switch {
+				case isNoRows(err) || vigil.ErrorCode(err) == vigil.ENOTFOUND:
+					v.Add(field, "There is nobody with the username %q", name)
+				case err != nil:
+					return nil, err
+				case !speakup.CanReceive(u):
+					v.Add(field, "%s cannot be a %s: a %s must be an active team or service manager, director, scrutiny panel member or commissioner, who may receive reports", name, what, what)
+				default:
+					ids = append(ids, u.ID)
+				}
 			}
+			return ids, nil
+		}
+		custodians, err := people("custodians", "custodian", c.Custodians)
+		if err != nil {
+			return err
+		}
+		named, err := people("recipients", "recipient", c.Recipients)
+		if err != nil {
+			return err
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -94,11 +104,31 @@ func (s *Store) Configure(ctx context.Context, actor vigil.Actor, c *speakup.Con
 				}
 			}
 		}
-		rows, err := tx.Query(`SELECT user_id FROM speakup_custodians WHERE active = 1`)
+		rows, err := tx.Query(`SELECT user_id FROM speakup_named_recipients WHERE active = 1`)
 		if err != nil {
 			return err
 		}
 		current, err := scanIDs(rows)
+		if err != nil {
+			return err
+		}
+		for _, id := range named {
+			if err := s.setNamedRecipient(tx, who, id, true); err != nil {
+				return err
+			}
+		}
+		for _, id := range current {
+			if !containsID(named, id) {
+				if err := s.setNamedRecipient(tx, who, id, false); err != nil {
+					return err
+				}
+			}
+		}
+		rows, err = tx.Query(`SELECT user_id FROM speakup_custodians WHERE active = 1`)
+		if err != nil {
+			return err
+		}
+		current, err = scanIDs(rows)
 		if err != nil {
 			return err
 		}
@@ -120,6 +150,13 @@ func (s *Store) Configure(ctx context.Context, actor vigil.Actor, c *speakup.Con
 				p = speakup.DefaultPolicies()[ch]
 			}
 			if err := s.setPolicy(tx, who, ch, p); err != nil {
+				return err
+			}
+		}
+		// The file approves the keys of people it names while nobody
+		// else can (the first recipients of a deployment).
+		if actor.ID == vigil.ActorSystem {
+			if err := s.approveByConfig(tx); err != nil {
 				return err
 			}
 		}
@@ -289,12 +326,31 @@ func (s *Store) setCustodian(tx *ledger.Tx, who string, userID vigil.ID, on bool
 	if err != nil {
 		return err
 	}
-	err = tx.Save("speakup.custodian_set", who, "speakup_recipients",
-		`UPDATE speakup_recipients SET custodian = ?, version = version + 1 WHERE user_id = ? AND custodian <> ?`, boolInt(on), userID, boolInt(on))
-	if errors.Is(err, ledger.ErrNoRow) {
-		return nil // not enrolled yet, or already so
+	return s.custodianChanged(tx, who, userID, on, vigil.ID(who) == vigil.ActorSystem)
+}
+
+// setNamedRecipient records whether the configuration file names a person
+// as a recipient (see speakup.Config.Recipients); each change is logged.
+func (s *Store) setNamedRecipient(tx *ledger.Tx, who string, userID vigil.ID, on bool) error {
+	var id string
+	var active int64
+	err := tx.QueryRow(`SELECT id, active FROM speakup_named_recipients WHERE user_id = ?`, userID).Scan(&id, &active)
+	switch {
+	case isNoRows(err):
+		if !on {
+			return nil
+		}
+		return tx.Save("speakup.recipient_named", who, "speakup_named_recipients",
+			`INSERT INTO speakup_named_recipients (id, version, user_id, active, changed_at, changed_by) VALUES (?, 1, ?, 1, ?, ?)`,
+			vigil.NewID(), userID, micros(tx.Now()), who)
+	case err != nil:
+		return err
+	case (active == 1) == on:
+		return nil
 	}
-	return err
+	return tx.Save("speakup.recipient_naming_changed", who, "speakup_named_recipients",
+		`UPDATE speakup_named_recipients SET active = ?, changed_at = ?, changed_by = ?, version = version + 1 WHERE id = ?`,
+		boolInt(on), micros(tx.Now()), who, id)
 }
 
 // namedCustodian reports whether a person is named a custodian.

@@ -105,14 +105,26 @@ func TestSpeakUpConfigure(t *testing.T) {
 			t.Errorf("the same configuration again wrote %d log entries", n-size)
 		}
 
-		// The service manager was named before enrolling: enrolment makes them a custodian.
+		// The service manager was named before enrolling: once their key
+		// is approved (by the custodian, since an approver exists), they
+		// are a custodian.
 		sm := e.user(t, "service.manager")
 		rc, err := e.store.Enrol(ctx, sm, e.town.Login("service.manager").Password)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !rc.Custodian {
-			t.Error("a custodian named before enrolling is not one after")
+		if rc.Custodian || rc.Approval != speakup.ApprovalPending {
+			t.Errorf("a key nobody approved yet: %+v", rc)
+		}
+		reqs, err := e.store.KeyApprovals(ctx, e.user(t, "commissioner"))
+		if err != nil || len(reqs) != 1 || !reqs[0].Custodian {
+			t.Fatalf("the custodian's requests: %+v, %v", reqs, err)
+		}
+		if err := e.store.DecideKey(ctx, e.user(t, "commissioner"), reqs[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if rc, _ := e.store.RecipientOf(ctx, sm); rc == nil || !rc.Custodian {
+			t.Error("a custodian named before enrolling is not one after approval")
 		}
 		// Dropped from the file: no longer a custodian, logged.
 		cfg.Custodians = cfg.Custodians[:len(cfg.Custodians)-1]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +19,15 @@ import (
 // reading a report, the conversation, identity requests and custodians'
 // decisions, turning a report into a case, and oversight's view.
 
-// mayRead reports whether the actor is an active recipient the report was
+// actingRecipient selects, among recipients r, those who may act on the
+// reports routed to them: active, with an approved key that opens with
+// their own password. A key waiting for approval, or locked after an
+// administrator reset the password (who then knows it), acts on nothing:
+// otherwise whoever reset the password could sign in as the recipient
+// and acknowledge, answer or close reports in their name.
+const actingRecipient = `r.active = 1 AND r.approval IS NULL AND r.key_state IS NULL`
+
+// mayRead reports whether the actor is an acting recipient the report was
 // routed to. Nobody else may read it, whatever their role: administrators,
 // directors and investigators included.
 func (s *Store) mayRead(q querier, actor vigil.Actor, reportID vigil.ID) (bool, error) {
@@ -27,7 +36,7 @@ func (s *Store) mayRead(q querier, actor vigil.Actor, reportID vigil.ID) (bool, 
 	}
 	var n int
 	err := q.QueryRow(`SELECT COUNT(*) FROM speakup_access a JOIN speakup_recipients r ON r.id = a.recipient_id
-		WHERE a.report_id = ? AND a.user_id = ? AND r.active = 1`, reportID, actor.ID).Scan(&n)
+		WHERE a.report_id = ? AND a.user_id = ? AND `+actingRecipient, reportID, actor.ID).Scan(&n)
 	if err != nil {
 		return false, internal("check access", err)
 	}
@@ -71,7 +80,8 @@ func (s *Store) Inbox(ctx context.Context, actor vigil.Actor) ([]*speakup.Report
 	}
 	q := reader{s, ctx}
 	rows, err := s.query(ctx, `SELECT `+reportColumns+` FROM speakup_reports r
-		WHERE r.id IN (SELECT a.report_id FROM speakup_access a JOIN speakup_recipients c ON c.id = a.recipient_id WHERE a.user_id = ? AND c.active = 1)
+		WHERE r.id IN (SELECT a.report_id FROM speakup_access a JOIN speakup_recipients c ON c.id = a.recipient_id
+			WHERE a.user_id = ? AND c.active = 1 AND c.approval IS NULL AND c.key_state IS NULL)
 		ORDER BY CASE WHEN r.status = 'closed' THEN 1 ELSE 0 END, r.received_at DESC, r.id LIMIT 500`, actor.ID)
 	if err != nil {
 		return nil, internal("list reports", err)
@@ -184,6 +194,16 @@ func (s *Store) Open(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 		return nil, internal("read report", err)
 	}
 	if d.Escalations, err = s.escalationsOf(q, r.ID); err != nil {
+		return nil, err
+	}
+	if d.Awaiting, err = s.awaiting(q, r.ID); err != nil {
+		return nil, err
+	}
+	atts, err := attachmentIDs(q, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if d.History, err = s.history(q, r.ID, atts); err != nil {
 		return nil, err
 	}
 	d.Stale, err = s.stale(q, r.ID)
@@ -483,7 +503,7 @@ func (s *Store) isCustodian(q querier, actor vigil.Actor) (bool, error) {
 		return false, nil
 	}
 	var n int
-	if err := q.QueryRow(`SELECT COUNT(*) FROM speakup_recipients WHERE user_id = ? AND custodian = 1 AND active = 1`, actor.ID).Scan(&n); err != nil {
+	if err := q.QueryRow(`SELECT COUNT(*) FROM speakup_recipients r WHERE r.user_id = ? AND r.custodian = 1 AND `+actingRecipient, actor.ID).Scan(&n); err != nil {
 		return false, internal("check custodian", err)
 	}
 	return n > 0, nil
@@ -546,7 +566,9 @@ func (s *Store) DecideIdentity(ctx context.Context, actor vigil.Actor, key *spea
 			return internal("open identity", err)
 		}
 		var public string
-		if err := q.QueryRow(`SELECT public_key FROM speakup_recipients WHERE user_id = ? AND active = 1`, d.RequestedBy).Scan(&public); err != nil {
+		if err := q.QueryRow(`SELECT public_key FROM speakup_recipients r WHERE r.user_id = ? AND `+actingRecipient, d.RequestedBy).Scan(&public); isNoRows(err) {
+			return vigil.Errorf(vigil.ECONFLICT, "The person who asked cannot read reports at the moment: their speak-up key is locked or waits for approval. Decide once it is in use again.")
+		} else if err != nil {
 			return internal("read requester key", err)
 		}
 		if grant, err = speakup.Seal(plain, []string{public}); err != nil {
@@ -579,13 +601,9 @@ func (s *Store) Oversight(ctx context.Context, actor vigil.Actor) ([]*speakup.Ov
 		return nil, vigil.Errorf(vigil.EFORBIDDEN, "Only independent oversight sees the speak-up register.")
 	}
 	q := reader{s, ctx}
-	names := map[vigil.ID]string{}
-	agencies, err := s.Agencies(ctx)
+	names, err := s.agencyNameMap(ctx)
 	if err != nil {
 		return nil, err
-	}
-	for _, a := range agencies {
-		names[a.ID] = a.Name
 	}
 	rows, err := s.query(ctx, `SELECT `+reportColumns+` FROM speakup_reports r ORDER BY r.received_at DESC, r.id LIMIT 2000`)
 	if err != nil {
@@ -611,7 +629,32 @@ func (s *Store) Oversight(ctx context.Context, actor vigil.Actor) ([]*speakup.Ov
 		if it.Escalations, err = s.escalationsOf(q, it.ID); err != nil {
 			return nil, err
 		}
+		atts, err := attachmentIDs(q, it.ID)
+		if err != nil {
+			return nil, err
+		}
+		h, err := s.history(q, it.ID, atts)
+		if err != nil {
+			return nil, err
+		}
+		it.Opened, it.LastOpened = openings(h)
 	}
+	// Erased reports stay on the register as tombstones, with what the
+	// log says of them.
+	ts, err := s.tombstones(q, 2000)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		it := tombstoneItem(t, names)
+		h, err := s.history(q, t.ReportID, t.Attachments)
+		if err != nil {
+			return nil, err
+		}
+		it.Opened, it.LastOpened = openings(h)
+		out = append(out, it)
+	}
+	slices.SortStableFunc(out, func(a, b *speakup.OversightItem) int { return b.ReceivedAt.Compare(a.ReceivedAt) })
 	if err := s.log.Append(ctx, "speakup.register_viewed", string(actor.ID), "users", string(actor.ID), map[string]int{"reports": len(out)}); err != nil {
 		return nil, err
 	}

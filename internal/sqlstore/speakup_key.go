@@ -85,12 +85,13 @@ func (s *Store) prepareRewrap(ctx context.Context, userID vigil.ID, current, nex
 
 // replaceWrapped stores a newly wrapped key (and, when public is set, a
 // new key pair) for recipient k, provided the key is still the one read,
-// and clears its state.
+// and clears its state. A new key pair waits for approval, as a first
+// enrolment does: whoever reset the password may be the one setting it up.
 func (s *Store) replaceWrapped(tx *ledger.Tx, who, kind string, k *recipientKey, wrapped []byte, public string, renewed bool) error {
 	var err error
 	if renewed {
 		err = tx.Save(kind, who, "speakup_recipients",
-			`UPDATE speakup_recipients SET public_key = ?, key_sha256 = ?, key_state = NULL, rekeyed_at = ?, version = version + 1
+			`UPDATE speakup_recipients SET public_key = ?, key_sha256 = ?, key_state = NULL, rekeyed_at = ?, approval = 'pending', custodian = 0, version = version + 1
 			 WHERE id = ? AND key_sha256 = ?`, public, speakup.Hash(wrapped), micros(tx.Now()), k.id, k.sum)
 	} else {
 		err = tx.Save(kind, who, "speakup_recipients",
@@ -197,7 +198,27 @@ func (s *Store) RenewKey(ctx context.Context, actor vigil.Actor, password string
 		return nil, internal("make key", err)
 	}
 	err = s.write(ctx, func(tx *ledger.Tx) error {
-		return s.replaceWrapped(tx, string(actor.ID), "speakup.key_renewed", k, wrapped, public, true)
+		var custodian int64
+		if err := tx.QueryRow(`SELECT custodian FROM speakup_recipients WHERE id = ?`, k.id).Scan(&custodian); err != nil {
+			return err
+		}
+		named, err := namedCustodian(tx, actor.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.replaceWrapped(tx, string(actor.ID), "speakup.key_renewed", k, wrapped, public, true); err != nil {
+			return err
+		}
+		rc, err := scanRecipient(tx.QueryRow(`SELECT `+recipientColumns+` FROM speakup_recipients r WHERE r.id = ?`, k.id))
+		if err != nil {
+			return err
+		}
+		asked := custodian == 1 || named
+		approved, err := s.requestApproval(tx, string(actor.ID), rc, speakup.ApprovalRenewal, asked, true)
+		if err != nil || !approved {
+			return err
+		}
+		return applyApproval(tx, string(vigil.ActorSystem), rc.ID, speakup.ApprovalRenewal, rc.PublicKey, asked, true)
 	})
 	if err != nil {
 		return nil, err
@@ -205,12 +226,37 @@ func (s *Store) RenewKey(ctx context.Context, actor vigil.Actor, password string
 	return s.Unlock(ctx, actor, password)
 }
 
+// awaiting returns the recipients of a report whose key waits for approval.
+func (s *Store) awaiting(q querier, reportID vigil.ID) ([]*vigil.Person, error) {
+	return s.people(q, `SELECT u.id, u.name, u.role, u.agency_id FROM speakup_access a
+		JOIN speakup_recipients c ON c.id = a.recipient_id JOIN users u ON u.id = a.user_id
+		WHERE a.report_id = ? AND c.active = 1 AND c.approval = 'pending' ORDER BY u.name, u.id`, reportID)
+}
+
+func (s *Store) people(q querier, query string, args ...any) ([]*vigil.Person, error) {
+	rows, err := q.Query(query, args...)
+	if err != nil {
+		return nil, internal("read report", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Person
+	for rows.Next() {
+		var p vigil.Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.AgencyID); err != nil {
+			return nil, internal("read report", err)
+		}
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
 // stale returns the recipients of a report who replaced their key since
-// it was last sealed for them.
+// it was last sealed for them, once the new key is approved: a key that
+// waits for approval is sealed nothing.
 func (s *Store) stale(q querier, reportID vigil.ID) ([]*vigil.Person, error) {
 	rows, err := q.Query(`SELECT u.id, u.name, u.role, u.agency_id FROM speakup_access a
 		JOIN speakup_recipients c ON c.id = a.recipient_id JOIN users u ON u.id = a.user_id
-		WHERE a.report_id = ? AND c.active = 1 AND c.rekeyed_at IS NOT NULL AND COALESCE(a.resealed_at, a.granted_at) < c.rekeyed_at
+		WHERE a.report_id = ? AND c.active = 1 AND c.approval IS NULL AND c.rekeyed_at IS NOT NULL AND COALESCE(a.resealed_at, a.granted_at) < c.rekeyed_at
 		ORDER BY u.name, u.id`, reportID)
 	if err != nil {
 		return nil, internal("read report", err)
@@ -267,6 +313,11 @@ func (s *Store) Reseal(ctx context.Context, actor vigil.Actor, key *speakup.Keyr
 		return err
 	}
 	if len(st) == 0 {
+		if aw, err := s.awaiting(q, r.ID); err != nil {
+			return err
+		} else if len(aw) > 0 {
+			return vigil.Errorf(vigil.ECONFLICT, "%s set up a new speak-up key that waits for approval; it can be sealed for once approved.", aw[0].Name)
+		}
 		return vigil.Errorf(vigil.ECONFLICT, "Everyone who receives this report can already read it.")
 	}
 	to, err := s.readers(q, r)
@@ -275,7 +326,7 @@ func (s *Store) Reseal(ctx context.Context, actor vigil.Actor, key *speakup.Keyr
 	}
 	var idReaders []string
 	rows, err := q.Query(`SELECT c.public_key FROM speakup_access a JOIN speakup_recipients c ON c.id = a.recipient_id
-		WHERE a.report_id = ? AND c.active = 1 AND c.custodian = 1`, r.ID)
+		WHERE a.report_id = ? AND c.active = 1 AND c.custodian = 1 AND c.approval IS NULL`, r.ID)
 	if err != nil {
 		return internal("reseal", err)
 	}
@@ -368,7 +419,10 @@ func (s *Store) Reseal(ctx context.Context, actor vigil.Actor, key *speakup.Keyr
 				return err
 			}
 		}
-		ids, err := tx.Query(`SELECT id FROM speakup_access WHERE report_id = ?`, r.ID)
+		// Only the access of approved keys is marked: a key still waiting
+		// was sealed nothing, and must show as stale once approved.
+		ids, err := tx.Query(`SELECT a.id FROM speakup_access a JOIN speakup_recipients c ON c.id = a.recipient_id
+			WHERE a.report_id = ? AND c.approval IS NULL`, r.ID)
 		if err != nil {
 			return err
 		}

@@ -122,6 +122,25 @@ func TestSpeakUpPasswordChanges(t *testing.T) {
 		if _, err := e.store.RenewKey(ctx, scrutiny, mine); err != nil {
 			t.Fatal(err)
 		}
+		// The new key waits for approval: whoever reset the password may
+		// have set it up. Nothing is sealed for it meanwhile.
+		if err := canRead("scrutiny", mine, first); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Fatalf("a renewed key before approval: %v, want ENOTFOUND", err)
+		}
+		d, err = e.store.Open(ctx, ca, ck, first)
+		if err != nil || len(d.Stale) != 0 || len(d.Awaiting) != 1 || d.Awaiting[0].ID != scrutiny.ID {
+			t.Fatalf("before approval, stale %v, awaiting %v, %v", d.Stale, d.Awaiting, err)
+		}
+		if err := e.store.Reseal(ctx, ca, ck, first); vigil.ErrorCode(err) != vigil.ECONFLICT {
+			t.Errorf("resealed for a key nobody approved: %v", err)
+		}
+		reqs, err := e.store.KeyApprovals(ctx, ca)
+		if err != nil || len(reqs) != 1 || reqs[0].Kind != speakup.ApprovalRenewal || reqs[0].UserID != scrutiny.ID {
+			t.Fatalf("requests = %+v, %v", reqs, err)
+		}
+		if err := e.store.DecideKey(ctx, ca, reqs[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
 		if err := canRead("scrutiny", mine, first); vigil.ErrorCode(err) != vigil.ECONFLICT {
 			t.Fatalf("a report sealed for the old key: %v, want ECONFLICT saying who can reseal it", err)
 		}

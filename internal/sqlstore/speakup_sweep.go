@@ -100,7 +100,11 @@ func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, internal("expire reports", err)
 	}
-	var due []vigil.ID
+	type expired struct {
+		id   vigil.ID
+		rule string
+	}
+	var due []expired
 	for rows.Next() {
 		var id vigil.ID
 		var ch speakup.Channel
@@ -110,19 +114,20 @@ func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
 			return 0, internal("expire reports", err)
 		}
 		if pol := pols[ch]; !pol.Retain.After(s.cal, fromMicros(closed)).After(now) {
-			due = append(due, id)
+			due = append(due, expired{id, fmt.Sprintf("Retention: closed reports of the channel %q are kept %s after closing", ch.Label(), pol.Retain)})
 		}
 	}
 	rows.Close()
-	for i, id := range due {
-		if err := s.write(ctx, func(tx *ledger.Tx) error { return eraseReport(tx, id) }); err != nil {
+	for i, d := range due {
+		if err := s.write(ctx, func(tx *ledger.Tx) error { return eraseReport(tx, d.id, d.rule) }); err != nil {
 			return i, err
 		}
 	}
 	return len(due), nil
 }
 
-// eraseReport deletes a report and everything of it. Ciphertexts, the
+// eraseReport deletes a report and everything of it but its tombstone
+// (see keepTombstone), under the retention rule given. Ciphertexts, the
 // receipt verifier and the sealed reporter key are in untracked tables and
 // go without trace; each tracked row's deletion is logged with its last
 // state, which holds no content. On SQLite, secure_delete makes the freed
@@ -130,11 +135,14 @@ func (s *Store) expireSpeakUp(ctx context.Context, now time.Time) (int, error) {
 // write-ahead log keeps old page images until its next checkpoint, and
 // backups keep whatever they copied, which is ciphertext. On PostgreSQL
 // deleted rows stay on disk until VACUUM reuses their space.
-func eraseReport(tx *ledger.Tx, id vigil.ID) error {
+func eraseReport(tx *ledger.Tx, id vigil.ID, rule string) error {
 	if tx.Engine() == sqldb.SQLite {
 		if _, err := tx.Exec(`PRAGMA secure_delete = ON`); err != nil {
 			return err
 		}
+	}
+	if err := keepTombstone(tx, id, rule); err != nil {
+		return err
 	}
 	counts := map[string]int64{}
 	for _, q := range []struct{ name, sql string }{

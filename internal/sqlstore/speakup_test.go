@@ -81,7 +81,7 @@ func (e *env) findPlain(t *testing.T, marker string) []string {
 	t.Helper()
 	var found []string
 	for _, table := range []string{"speakup_routes", "speakup_recipients", "speakup_recipient_keys", "speakup_reports", "speakup_receipts",
-		"speakup_blobs", "speakup_access", "speakup_messages", "speakup_attachments", "speakup_deadlines", "speakup_disclosures",
+		"speakup_blobs", "speakup_access", "speakup_messages", "speakup_attachments", "speakup_deadlines", "speakup_disclosures", "speakup_tombstones", "speakup_key_approvals",
 		"log_entries", "log_states"} {
 		rows, err := e.db.Reader.QueryContext(context.Background(), `SELECT * FROM `+table)
 		if err != nil {

@@ -29,7 +29,7 @@ var Tables = []string{"agencies", "teams", "users", "api_tokens", "cases", "conc
 	"conflicts",
 	"mentions", "links",
 	"speakup_routes", "speakup_recipients", "speakup_reports", "speakup_access", "speakup_messages", "speakup_attachments", "speakup_deadlines", "speakup_disclosures",
-	"speakup_custodians", "speakup_policies", "speakup_escalations",
+	"speakup_custodians", "speakup_policies", "speakup_escalations", "speakup_key_approvals", "speakup_named_recipients", "speakup_tombstones",
 	"demographic_records", "statistics_releases", "action_plans", "recommendations", "plan_actions", "action_escalations", "action_updates"}
 
 // Store is Vigil's state in one database. It implements vigil.AuthService,

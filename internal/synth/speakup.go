@@ -28,11 +28,12 @@ var SpeakUpRecipients = []struct {
 func SpeakUpConfig(town *Town) *speakup.Config {
 	council, independent := town.Agencies[vigil.AgencyChildrensServices].Name, town.Agencies[vigil.AgencyIndependent].Name
 	police := town.Agencies[vigil.AgencyPolice].Name
-	var custodians []string
+	var custodians, recipients []string
 	for _, rc := range SpeakUpRecipients {
 		if rc.Custodian {
 			custodians = append(custodians, rc.Username)
 		}
+		recipients = append(recipients, rc.Username)
 	}
 	return &speakup.Config{Routes: []speakup.ConfigRoute{
 		{Channel: speakup.ChannelChild, To: council},
@@ -41,13 +42,14 @@ func SpeakUpConfig(town *Town) *speakup.Config {
 		{Channel: speakup.ChannelYoungPerson, To: independent},
 		{Channel: speakup.ChannelStaff, To: independent},
 		{Channel: speakup.ChannelStaff, About: independent, To: police},
-	}, Custodians: custodians}
+	}, Custodians: custodians, Recipients: recipients}
 }
 
 // SeedSpeakUp sets up the speak-up channel of a seeded town with
 // SpeakUpConfig, through the same path as `vigil serve --speakup`, and
 // enrols the scrutiny panel member, the commissioner and the council's
-// duty manager as recipients with their demo passwords.
+// duty manager as recipients with their demo passwords: the file approves
+// the first two keys, and the commissioner, a custodian, the council's.
 func SeedSpeakUp(ctx context.Context, admin speakup.Admin, town *Town) error {
 	if _, err := admin.Configure(ctx, vigil.SystemActor, SpeakUpConfig(town)); err != nil {
 		return fmt.Errorf("synth: speak-up configuration: %s", vigil.ErrorMessage(err))
@@ -59,6 +61,18 @@ func SeedSpeakUp(ctx context.Context, admin speakup.Admin, town *Town) error {
 		}
 		if _, err := admin.Enrol(ctx, vigil.UserActor(l.User), l.Password); err != nil {
 			return fmt.Errorf("synth: enrol %s: %w", rc.Username, err)
+		}
+	}
+	// The file approved the first keys, of the independent body, since
+	// nobody could yet; the custodian approves the council's.
+	approver := vigil.UserActor(town.Login("commissioner").User)
+	pending, err := admin.KeyApprovals(ctx, approver)
+	if err != nil {
+		return fmt.Errorf("synth: key approvals: %w", err)
+	}
+	for _, a := range pending {
+		if err := admin.DecideKey(ctx, approver, a.ID, true); err != nil {
+			return fmt.Errorf("synth: approve the key of %s: %w", a.Username, err)
 		}
 	}
 	return nil

@@ -167,6 +167,9 @@ func (s *Server) speakupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /speak-up/custody", s.staff(h.custody))
 	mux.HandleFunc("POST /speak-up/custody/{id}", s.staff(h.decide))
 	mux.HandleFunc("GET /speak-up/register", s.staff(h.register))
+	mux.HandleFunc("GET /speak-up/register/{id}", s.staff(h.registerEntry))
+	mux.HandleFunc("GET /speak-up/approvals", s.staff(h.approvals))
+	mux.HandleFunc("POST /speak-up/approvals/{id}", s.staff(h.decideKey))
 	mux.HandleFunc("GET /speak-up/escalations", s.staff(h.escalations))
 	mux.HandleFunc("POST /speak-up/escalations/{id}", s.staff(h.resolveEscalation))
 }
@@ -186,6 +189,7 @@ func init() {
 		return "govuk-tag--grey"
 	}
 	funcs["kilobytes"] = func(n int64) int64 { return (n + 1023) / 1024 }
+	funcs["fingerprint"] = speakup.Fingerprint
 }
 
 // speakupNotices are the success messages of the speak-up pages, by code.
@@ -193,6 +197,9 @@ var speakupNotices = map[string]string{
 	"sent":         "Your message has been sent.",
 	"finished":     "You have left your report. Nothing about it is kept on this device by us. Come back with your receipt at any time.",
 	"enrolled":     "Your speak-up key is set up. Reports sent to your organisation from now on will be encrypted for you.",
+	"pending":      "Your speak-up key is set up. It receives nothing until someone outside your organisation approves it.",
+	"key-approved": "Key approved. It receives reports made from now on.",
+	"key-refused":  "Key refused. It will receive nothing.",
 	"unlocked":     "Your key is unlocked for this sign-in. It locks itself after 20 minutes without use.",
 	"locked":       "Your key is locked.",
 	"acknowledged": "Report acknowledged. The person who made it will see that someone is looking at it.",
@@ -203,7 +210,7 @@ var speakupNotices = map[string]string{
 	"approved":     "Approved. Only the person who asked can now see the reporter's name.",
 	"refused":      "Refused. The reporter's name stays hidden.",
 	"recovered":    "Your speak-up key is unlocked and now opens with your current password.",
-	"renewed":      "Your new speak-up key is set up. Reports sent before now can be read again once another person who receives each one seals it again for you.",
+	"renewed":      "Your new speak-up key is set up. Once someone outside your organisation approves it, it receives new reports, and reports sent before now can be read again when another person who receives each one seals it again for you.",
 	"resealed":     "The report is sealed again: everyone it was sent to can read it.",
 	"answered":     "Decision recorded. The escalation is closed.",
 }

@@ -42,12 +42,14 @@ func (h *speakupPages) agencyNames(r *http.Request) (map[vigil.ID]string, error)
 
 // inboxView is what the inbox shows.
 type inboxView struct {
-	KeyState                               string
+	KeyState, Approval, Fingerprint        string
 	Enrolled, Unlocked, Custodian, Oversee bool
 	Reports                                []*speakup.Report
 	Pending                                int
-	Agencies                               map[vigil.ID]string
-	Now                                    time.Time
+	// Approvals counts the keys waiting for the reader's approval.
+	Approvals int
+	Agencies  map[vigil.ID]string
+	Now       time.Time
 }
 
 func (h *speakupPages) inbox(w http.ResponseWriter, r *http.Request, u *vigil.User) {
@@ -56,7 +58,8 @@ func (h *speakupPages) inbox(w http.ResponseWriter, r *http.Request, u *vigil.Us
 	rc, err := h.svc.RecipientOf(r.Context(), actor)
 	switch vigil.ErrorCode(err) {
 	case "":
-		v.Enrolled, v.Custodian, v.KeyState = rc.Active, rc.Custodian, rc.KeyState
+		v.Enrolled, v.Custodian, v.KeyState, v.Approval = rc.Active, rc.Custodian, rc.KeyState, rc.Approval
+		v.Fingerprint = speakup.Fingerprint(rc.PublicKey)
 	case vigil.ENOTFOUND:
 	default:
 		h.s.fail(w, r, err)
@@ -75,6 +78,12 @@ func (h *speakupPages) inbox(w http.ResponseWriter, r *http.Request, u *vigil.Us
 			}
 			v.Pending = len(ds)
 		}
+		as, err := h.svc.KeyApprovals(r.Context(), actor)
+		if err != nil {
+			h.s.fail(w, r, err)
+			return
+		}
+		v.Approvals = len(as)
 	}
 	if v.Agencies, err = h.agencyNames(r); err != nil {
 		h.s.fail(w, r, err)
@@ -164,12 +173,16 @@ func (h *speakupPages) enrol(w http.ResponseWriter, r *http.Request, u *vigil.Us
 	}
 	actor := vigil.UserActor(u)
 	password := r.PostForm.Get("password")
-	_, err := h.svc.Enrol(r.Context(), actor, password)
+	rc, err := h.svc.Enrol(r.Context(), actor, password)
 	if err == nil {
 		var k *speakup.Keyring
 		if k, err = h.svc.Unlock(r.Context(), actor, password); err == nil {
 			h.keep(r, k)
-			http.Redirect(w, r, "/speak-up/inbox?notice=enrolled", http.StatusSeeOther)
+			notice := "enrolled"
+			if rc.Approval != "" {
+				notice = "pending"
+			}
+			http.Redirect(w, r, "/speak-up/inbox?notice="+notice, http.StatusSeeOther)
 			return
 		}
 	}
@@ -443,6 +456,50 @@ func (h *speakupPages) register(w http.ResponseWriter, r *http.Request, u *vigil
 		return
 	}
 	h.s.render(w, r, http.StatusOK, "speakup_register", &Page{Title: "Speak-up register", Data: &registerView{Items: items, Now: vigil.Now()}})
+}
+
+func (h *speakupPages) registerEntry(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	it, err := h.svc.OversightHistory(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_history", &Page{Title: "Speak-up report history", Data: &registerView{Items: []*speakup.OversightItem{it}, Now: vigil.Now()}})
+}
+
+// approvalsView is the page of keys waiting for the reader's approval.
+type approvalsView struct {
+	Items []*speakup.KeyApproval
+}
+
+func (h *speakupPages) approvals(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	items, err := h.svc.KeyApprovals(r.Context(), vigil.UserActor(u))
+	if err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	h.s.render(w, r, http.StatusOK, "speakup_approvals", &Page{Title: "Speak-up keys waiting for approval", Notice: speakupNotice(r), Data: &approvalsView{Items: items}})
+}
+
+func (h *speakupPages) decideKey(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	form, ok := h.s.postedForm(w, r, "decision")
+	if !ok {
+		return
+	}
+	approve := form["decision"] == "approve"
+	if !approve && form["decision"] != "refuse" {
+		h.s.fail(w, r, vigil.Errorf(vigil.EINVALID, "Choose whether to approve or refuse the key."))
+		return
+	}
+	if err := h.svc.DecideKey(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), approve); err != nil {
+		h.s.fail(w, r, err)
+		return
+	}
+	notice := "key-refused"
+	if approve {
+		notice = "key-approved"
+	}
+	http.Redirect(w, r, "/speak-up/approvals?notice="+notice, http.StatusSeeOther)
 }
 
 // escalationsView is the speak-up escalations page.
