@@ -136,6 +136,10 @@ type EntityConcern struct {
 	ConcernID  ID        `json:"concern_id"`
 	CaseID     ID        `json:"case_id"`
 	ReceivedAt time.Time `json:"received_at"`
+	// CanOpen says whether the viewer may open the case itself: seeing a
+	// network (ActNetworkView) reaches further than opening cases
+	// (ActCaseView), so pages link only the cases that will open.
+	CanOpen bool `json:"can_open"`
 }
 
 // EntityRef names another entity and how often it shares a report.

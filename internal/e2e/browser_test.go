@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -129,31 +130,42 @@ func checkAccessibility(t *testing.T, ctx context.Context, page string) {
 // axeViolations runs axe-core on the current page and returns its violations.
 func axeViolations(t *testing.T, ctx context.Context, page string) []violation {
 	t.Helper()
+	vs, err := runAxe(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	return vs
+}
+
+// runAxe runs axe-core on the current page with the WCAG 2.0, 2.1 and 2.2
+// A and AA rules and returns its violations; an error when axe-core could
+// not run or checked nothing.
+func runAxe(ctx context.Context) ([]violation, error) {
 	// A cap, not a timing check: axe-core on a long page (a network with
 	// hundreds of links) on a busy 2-core machine takes tens of seconds.
 	c, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	if _, err := chromedp.Run(c, chromedp.Evaluate[any](axeSource+";0")); err != nil {
-		t.Fatalf("%s: load axe-core: %v", page, err)
+		return nil, fmt.Errorf("load axe-core: %w", err)
 	}
 	const run = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
 		.then(r => JSON.stringify({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
 			nodes: v.nodes.map(n => n.target.join(' '))}))}))`
 	out, err := chromedp.Run(c, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("%s: run axe-core: %v", page, err)
+		return nil, fmt.Errorf("run axe-core: %w", err)
 	}
 	var res struct {
 		Passes     int         `json:"passes"`
 		Violations []violation `json:"violations"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("%s: axe result: %v", page, err)
+		return nil, fmt.Errorf("axe result: %w", err)
 	}
 	if res.Passes == 0 {
-		t.Fatalf("%s: axe-core checked nothing", page)
+		return nil, fmt.Errorf("axe-core checked nothing")
 	}
-	return res.Violations
+	return res.Violations, nil
 }
 
 // TestAccessibilityCheckCatchesViolations shows that the axe-core check

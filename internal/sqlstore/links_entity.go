@@ -71,6 +71,10 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 		return nil, err
 	}
 	out := &vigil.Entity{ID: se.id, Kind: se.kind, Label: ref.Label, Child: ref.Child, Suspect: se.suspect}
+	opens, err := s.gate(ctx, actor, vigil.ActCaseView)
+	if err != nil {
+		return nil, err
+	}
 	var cases, memberIDs []vigil.ID
 	seen := map[vigil.ID]bool{}
 	for _, i := range members {
@@ -80,7 +84,12 @@ func (s *Store) Entity(ctx context.Context, actor vigil.Actor, id vigil.ID) (*vi
 		cases = append(cases, m.CaseID)
 		if !seen[m.ConcernID] {
 			seen[m.ConcernID] = true
-			out.Concerns = append(out.Concerns, vigil.EntityConcern{ConcernID: m.ConcernID, CaseID: m.CaseID, ReceivedAt: m.received})
+			open, err := opens.decide(m.CaseID, false)
+			if err != nil {
+				return nil, err
+			}
+			out.Concerns = append(out.Concerns, vigil.EntityConcern{ConcernID: m.ConcernID, CaseID: m.CaseID, ReceivedAt: m.received,
+				CanOpen: open.Allowed})
 		}
 	}
 	// Neighbours: entities named in the same reports.

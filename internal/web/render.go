@@ -98,10 +98,13 @@ var funcs = template.FuncMap{
 		}
 		return t.Format("2 January 2006")
 	},
-	"roleLabel":   func(r vigil.Role) string { return roleLabels[r] },
-	"sourceLabel": func(s vigil.ConcernSource) string { return sourceLabels[s] },
-	"lines":       func(s string) []string { return strings.Split(s, "\n") },
-	"list":        func(xs ...string) []string { return xs },
+	// raisesConcerns says whether to offer "Raise a concern": a menu
+	// must not lead anyone to a page they may not use.
+	"raisesConcerns": vigil.CanRaiseConcern,
+	"roleLabel":      func(r vigil.Role) string { return roleLabels[r] },
+	"sourceLabel":    func(s vigil.ConcernSource) string { return sourceLabels[s] },
+	"lines":          func(s string) []string { return strings.Split(s, "\n") },
+	"list":           func(xs ...string) []string { return xs },
 	// choices builds radio choices from value, label pairs.
 	"choices": func(kv ...string) []choice {
 		var out []choice
