@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,8 +111,14 @@ func TestOfficerNamesKnownCar(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#entity-timeline tbody tr').length`); n != len(ent.Concerns) || n < 2 {
 		t.Errorf("the timeline shows %d reports, want %d (at least 2)", n, len(ent.Concerns))
 	}
-	if !exists(t, ctx, `#entity-timeline a[href="/cases/`+string(caseID)+`"]`) {
-		t.Error("the timeline does not show the new report's case")
+	// The analyst sees the new report's case on the timeline, unlinked:
+	// analysts do not open cases they are not involved in.
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('#entity-timeline tbody tr td:nth-child(2)')].filter(td => td.textContent.trim() === `+
+		strconv.Quote(string(caseID))+`).length`); n != 1 {
+		t.Errorf("the timeline shows the new report's case %d times, want once", n)
+	}
+	if exists(t, ctx, `#entity-timeline a[href="/cases/`+string(caseID)+`"]`) {
+		t.Error("the timeline links the analyst to a case they cannot open")
 	}
 	// The link that joined the new record carries its evidence: the plate.
 	sel := `#links .govuk-summary-card:has(a[href="/entities/` + string(car) + `"])`
