@@ -158,9 +158,14 @@ type Network struct {
 	Center ID            `json:"center"`
 	Nodes  []NetworkNode `json:"nodes"`
 	Edges  []NetworkEdge `json:"edges"`
-	// Links are the links touching the mentions of the entities shown,
-	// undecided first, with their evidence and mentions.
+	// Links are the page asked for (NetworkQuery) of the links touching
+	// the mentions of the entities shown, undecided first, with their
+	// evidence and mentions.
 	Links []*Link `json:"links"`
+	// LinksTotal counts those links, on every page; LinksOffset is the
+	// place among them of the page's first, from 0.
+	LinksTotal  int `json:"links_total"`
+	LinksOffset int `json:"links_offset"`
 	// Path is a shortest chain of reports from the centre to the entity
 	// asked for, when it is within the network.
 	Path []ID `json:"path,omitempty"`
@@ -169,6 +174,39 @@ type Network struct {
 	// the order in which something could have passed along it. It is the
 	// chain that reaches the entity soonest, when there is one.
 	TimePath []NetworkHop `json:"time_path,omitempty"`
+}
+
+// NetworkQuery asks for the network around an entity.
+type NetworkQuery struct {
+	Hops int // how many reports away, 1 to 3
+	To   ID  // another entity, for the paths to it; optional
+	// LinksOffset and LinksLimit choose the page of the network's links
+	// returned: the first LinksLimit (DefaultNetworkLinks when 0, at most
+	// MaxNetworkLinks) from LinksOffset on, undecided first.
+	LinksOffset, LinksLimit int
+}
+
+// Links per page of a network, and per page of the review queue: a page
+// of a browser shows the default, since each link comes with its evidence
+// and a decision form; an API client may ask for up to the maximum.
+const (
+	DefaultNetworkLinks = 10
+	MaxNetworkLinks     = 200
+	DefaultReviewPage   = 20
+	MaxReviewPage       = 200
+)
+
+// ReviewPage is one page of the review queue.
+type ReviewPage struct {
+	Links []*Link `json:"links"`
+	// Total counts the links waiting, on every page, those closed to the
+	// reader included; Offset is the place in the queue of the page's
+	// first, from 0.
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	// Withheld counts the page's links left out because the reader may
+	// not see a case they join (a conflict of interest of theirs).
+	Withheld int `json:"withheld"`
 }
 
 // NetworkHop is one step of a time-ordered path: a report naming two
@@ -222,10 +260,12 @@ type LinkService interface {
 	// system and analysts (ActLinkReview) may call it. Returns EFORBIDDEN.
 	RunLinking(ctx context.Context, actor Actor) (LinkRun, error)
 
-	// ReviewQueue returns links waiting for a decision, strongest first,
-	// with their mentions. Analysts only; each report shown is logged as
-	// read. Returns EFORBIDDEN.
-	ReviewQueue(ctx context.Context, actor Actor, limit int) ([]*Link, error)
+	// ReviewQueue returns a page of the links waiting for a decision,
+	// strongest first, with their mentions: limit of them (at most
+	// MaxReviewPage; DefaultReviewPage when 0) from offset on, less those
+	// the actor may not see (their refusal logged). Analysts only; each
+	// report shown is logged as read. Returns EFORBIDDEN, EINVALID.
+	ReviewQueue(ctx context.Context, actor Actor, offset, limit int) (*ReviewPage, error)
 
 	// DecideLink records an analyst's decision on a link in the log.
 	// Returns ENOTFOUND, EFORBIDDEN, ECONFLICT when already decided,
@@ -237,10 +277,13 @@ type LinkService interface {
 	// Those with ActNetworkView. Returns ENOTFOUND, EFORBIDDEN.
 	Entity(ctx context.Context, actor Actor, id ID) (*Entity, error)
 
-	// EntityNetwork returns the network within hops reports of an entity
+	// EntityNetwork returns the network within q.Hops reports of an entity
 	// (1 to 3), with a shortest path and a time-ordered path to the
-	// entity to (if given and within it), logging the read first. Returns ENOTFOUND, EFORBIDDEN.
-	EntityNetwork(ctx context.Context, actor Actor, id ID, hops int, to ID) (*Network, error)
+	// entity q.To (if given and within it), and the page of its links q
+	// asks for, logging the read first: every entity of the network and
+	// the cases behind them, whichever page of links. Returns ENOTFOUND,
+	// EFORBIDDEN, EINVALID.
+	EntityNetwork(ctx context.Context, actor Actor, id ID, q NetworkQuery) (*Network, error)
 
 	// Hotspots returns venues and addresses by the number of distinct
 	// children named with them in reports of q's period (or of each

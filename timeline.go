@@ -18,11 +18,67 @@ type Timeline struct {
 	CaseRef string `json:"case_reference"`
 	Case    *Case  `json:"-"` // the case, for the caller's own questions of access (may they export it?)
 	// Checkpoint is the signed C2SP tlog-checkpoint every proof is against.
-	Checkpoint string          `json:"checkpoint"`
-	Entries    []TimelineEntry `json:"entries"`
+	Checkpoint string `json:"checkpoint"`
+	// Entries are the page of the case's entries asked for; Paging says
+	// where it lies among them all.
+	Entries []TimelineEntry `json:"entries"`
+	Paging  TimelinePaging  `json:"paging"`
+	// Reads counts the reads among all the case's entries, on every page:
+	// the case opened, exported or seen in a list.
+	Reads int `json:"reads"`
 	// Conflicts are the conflicts of interest that touch the case, however
 	// late they were recorded.
 	Conflicts []TimelineConflict `json:"conflicts"`
+}
+
+// TimelinePage asks for one page of a timeline's entries, by log index.
+// A log index never moves, so the address of a page shows the same
+// entries however much the log grows after it: what is new comes on
+// later pages.
+type TimelinePage struct {
+	// Start is the lowest log index to show: the page holds the first
+	// Limit entries at or after it (0: from the first).
+	Start int64
+	// Before, when above 0, asks instead for the last Limit entries below
+	// it: the page before one that starts at Before (so the earliest such
+	// page may hold fewer).
+	Before int64
+	// Limit is the most entries on the page: DefaultTimelinePage when 0,
+	// at most MaxTimelinePage.
+	Limit int
+}
+
+// Entries per timeline page: a page of a browser shows the default, which
+// keeps it small enough to read (and to check for accessibility); an API
+// client may ask for up to the maximum.
+const (
+	DefaultTimelinePage = 50
+	MaxTimelinePage     = 1000
+)
+
+// PageLimit returns the page's limit, the default when none is given.
+func (p TimelinePage) PageLimit() int {
+	if p.Limit <= 0 {
+		return DefaultTimelinePage
+	}
+	return min(p.Limit, MaxTimelinePage)
+}
+
+// TimelinePaging says where a page of entries lies in its timeline.
+type TimelinePaging struct {
+	Total int `json:"total"` // entries in the whole timeline, on every page
+	// Skipped counts the entries before the page's first: the page shows
+	// entries Skipped+1 to Skipped+len(Entries) of Total.
+	Skipped int `json:"skipped"`
+	// Earlier is the TimelinePage.Before that asks for the page before
+	// this one; 0 when this page is the first.
+	Earlier int64 `json:"earlier,omitempty"`
+	// Later is the TimelinePage.Start of the page after this one; 0 when
+	// this page is the last.
+	Later int64 `json:"later,omitempty"`
+	// Latest is the TimelinePage.Before that asks for the last page; 0
+	// when this page is the last.
+	Latest int64 `json:"latest,omitempty"`
 }
 
 // TimelineConflict is a conflict of interest that touches a case (the case
@@ -78,10 +134,11 @@ type PersonTimeline struct {
 	From       time.Time       `json:"from"` // the period's start
 	To         time.Time       `json:"to"`   // the period's end, exclusive
 	Checkpoint string          `json:"checkpoint"`
-	Entries    []TimelineEntry `json:"entries"`
-	// Truncated is true when the period held more than
-	// MaxPersonTimelineEntries entries; the earliest are returned.
-	Truncated bool `json:"truncated"`
+	Entries    []TimelineEntry `json:"entries"` // the page asked for
+	Paging     TimelinePaging  `json:"paging"`
+	// Reads counts the reads of cases the person made in the period, on
+	// every page.
+	Reads int `json:"reads"`
 	// Conflicts are every conflict of interest of the person, whenever
 	// recorded, declared by them or recorded by someone else.
 	Conflicts []*Conflict `json:"conflicts"`
@@ -100,7 +157,8 @@ type ChildTimeline struct {
 	// not see them (a conflict of interest of theirs); each refusal is logged.
 	Withheld   int                `json:"withheld"`
 	Checkpoint string             `json:"checkpoint"`
-	Entries    []TimelineEntry    `json:"entries"`
+	Entries    []TimelineEntry    `json:"entries"` // the page asked for
+	Paging     TimelinePaging     `json:"paging"`
 	Conflicts  []TimelineConflict `json:"conflicts"`
 }
 
@@ -118,24 +176,23 @@ type PeriodTimeline struct {
 	From       time.Time       `json:"from"`
 	To         time.Time       `json:"to"` // exclusive
 	Checkpoint string          `json:"checkpoint"`
-	Entries    []TimelineEntry `json:"entries"`
-	// Truncated is true when the period held more than
-	// MaxPersonTimelineEntries entries; the earliest are returned.
-	Truncated bool `json:"truncated"`
-	// Withheld counts entries about cases the viewer may not see: they
-	// are listed, with their proofs, but described by their kind only.
+	Entries    []TimelineEntry `json:"entries"` // the page asked for
+	Paging     TimelinePaging  `json:"paging"`
+	// Withheld counts the page's entries about cases the viewer may not
+	// see: they are listed, with their proofs, but described by their
+	// kind only.
 	Withheld int `json:"withheld"`
 }
-
-// MaxPersonTimelineEntries bounds one person timeline; a busy person's
-// year is asked for a shorter period at a time.
-const MaxPersonTimelineEntries = 2000
 
 // MaxTimelinePeriod is the longest period a person timeline may cover.
 const MaxTimelinePeriod = 366 * 24 * time.Hour
 
 // TimelineService answers "who knew what, and when".
 type TimelineService interface {
+	// Each timeline returns the page of its entries that page asks for
+	// (TimelinePage), each with its proof, and says where the page lies;
+	// the reads logged are those of the whole view, whichever page.
+	//
 	// CaseTimeline returns every log entry about a case with its proof
 	// against the latest signed checkpoint. Those granted ActTimelineView
 	// on the case may call it; the opening is itself logged (a read with
@@ -143,7 +200,7 @@ type TimelineService interface {
 	// entry shown. Returns ENOTFOUND (also when the actor may not see it),
 	// EFORBIDDEN for a conflict of interest, EUNAVAILABLE when no
 	// checkpoint is signed in time.
-	CaseTimeline(ctx context.Context, actor Actor, caseID ID) (*Timeline, error)
+	CaseTimeline(ctx context.Context, actor Actor, caseID ID, page TimelinePage) (*Timeline, error)
 	// ExportCase returns the case's evidence bundle: a zip file holding
 	// its log entries, their records and proofs, the checkpoint and the
 	// log's verifier key, that `vigil verify --bundle` checks offline.
@@ -158,20 +215,23 @@ type TimelineService interface {
 	// person (purpose "person timeline"). Returns ENOTFOUND (also when the
 	// actor may not see it), EINVALID for a period that is empty or longer
 	// than MaxTimelinePeriod.
-	PersonTimeline(ctx context.Context, actor Actor, personID ID, from, to time.Time) (*PersonTimeline, error)
+	PersonTimeline(ctx context.Context, actor Actor, personID ID, from, to time.Time, page TimelinePage) (*PersonTimeline, error)
 	// ChildTimeline returns every log entry about every case of the child
 	// of caseID (ChildTimeline says which cases), each with its proof.
 	// Those granted ActTimelineView on the case may call it; each case
 	// shown is logged as read (purpose "child timeline") and each case
 	// of the child the actor may not see is left out, its refusal logged.
 	// Errors as CaseTimeline.
-	ChildTimeline(ctx context.Context, actor Actor, caseID ID) (*ChildTimeline, error)
+	ChildTimeline(ctx context.Context, actor Actor, caseID ID, page TimelinePage) (*ChildTimeline, error)
 	// PeriodTimeline returns every log entry from from until to, each with
 	// its proof. Those granted ActTimelineView over everything
 	// (Target.Everything: investigators, commissioners) may call it; the
-	// opening is logged (a read of the log, purpose "period timeline").
-	// Returns ENOTFOUND when the actor may not, EINVALID as PersonTimeline.
-	PeriodTimeline(ctx context.Context, actor Actor, from, to time.Time) (*PeriodTimeline, error)
+	// opening is logged (a read of the log, purpose "period timeline",
+	// with the period and the page asked for). The period's entries run
+	// from the first whose time is at or after from to the first at or
+	// after to, in log order. Returns ENOTFOUND when the actor may not,
+	// EINVALID as PersonTimeline.
+	PeriodTimeline(ctx context.Context, actor Actor, from, to time.Time, page TimelinePage) (*PeriodTimeline, error)
 }
 
 // CanSeeTimeline reports whether u may see who read and did what on c.

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/vigil-project/vigil"
@@ -25,11 +27,6 @@ func (h *handler) linkRoutes() {
 	h.mux.HandleFunc("GET /api/v1/hotspots", h.authed(h.hotspots))
 }
 
-// linkList is the body of a 200 answer to GET /api/v1/links/review.
-type linkList struct {
-	Links []*vigil.Link `json:"links"`
-}
-
 // hotspotList is the body of a 200 answer to GET /api/v1/hotspots.
 type hotspotList struct {
 	Hotspots []vigil.Hotspot `json:"hotspots"`
@@ -41,25 +38,47 @@ type decisionOnLink struct {
 	Note    string `json:"note"`
 }
 
+// linkReview answers with a page of the review queue: ?offset= (from 0)
+// and ?limit= (1 to vigil.MaxReviewPage, 50 by default).
 func (h *handler) linkReview(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	q, err := checkQuery(r, "limit")
+	q, err := checkQuery(r, "offset", "limit")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	limit := 50
-	if s := q.Get("limit"); s != "" {
-		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 200 {
-			h.fail(w, r, badRequest(vigil.Errorf(vigil.EINVALID, "limit must be a whole number from 1 to 200.")))
-			return
+	offset, limit, err := offsetLimit(q, "offset", "limit", 50, vigil.MaxReviewPage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := h.svc.(vigil.LinkService).ReviewQueue(r.Context(), vigil.UserActor(u), offset, limit)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Links = nonNil(p.Links)
+	h.respond(w, r, http.StatusOK, p)
+}
+
+// offsetLimit reads a page of a list from the query: offsetName (from 0;
+// 0 when absent) and limitName (1 to max; def when absent).
+func offsetLimit(q url.Values, offsetName, limitName string, def, most int) (offset, limit int, err error) {
+	limit = def
+	var fields []vigil.FieldError
+	if q.Has(offsetName) {
+		if offset, err = strconv.Atoi(q.Get(offsetName)); err != nil || offset < 0 {
+			fields = append(fields, vigil.FieldError{Field: offsetName, Message: offsetName + " must be a whole number, 0 or more."})
 		}
 	}
-	ls, err := h.svc.(vigil.LinkService).ReviewQueue(r.Context(), vigil.UserActor(u), limit)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	if q.Has(limitName) {
+		if limit, err = strconv.Atoi(q.Get(limitName)); err != nil || limit < 1 || limit > most {
+			fields = append(fields, vigil.FieldError{Field: limitName, Message: fmt.Sprintf("%s must be a whole number from 1 to %d.", limitName, most)})
+		}
 	}
-	h.respond(w, r, http.StatusOK, linkList{Links: nonNil(ls)})
+	if fields != nil {
+		return 0, 0, badRequest(&vigil.Error{Code: vigil.EINVALID, Message: fields[0].Message, Fields: fields})
+	}
+	return offset, limit, nil
 }
 
 func (h *handler) decideLink(w http.ResponseWriter, r *http.Request, u *vigil.User) {
@@ -108,7 +127,7 @@ func (h *handler) showEntity(w http.ResponseWriter, r *http.Request, u *vigil.Us
 }
 
 func (h *handler) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	q, err := checkQuery(r, "hops", "to")
+	q, err := checkQuery(r, "hops", "to", "links_offset", "links_limit")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -130,7 +149,13 @@ func (h *handler) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil
 		h.fail(w, r, badRequest(vigil.Errorf(vigil.EINVALID, "to must be an entity's id.")))
 		return
 	}
-	nw, err := h.svc.(vigil.LinkService).EntityNetwork(r.Context(), vigil.UserActor(u), id, hops, to)
+	offset, limit, err := offsetLimit(q, "links_offset", "links_limit", vigil.MaxNetworkLinks, vigil.MaxNetworkLinks)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	nw, err := h.svc.(vigil.LinkService).EntityNetwork(r.Context(), vigil.UserActor(u), id,
+		vigil.NetworkQuery{Hops: hops, To: to, LinksOffset: offset, LinksLimit: limit})
 	if err != nil {
 		h.fail(w, r, err)
 		return

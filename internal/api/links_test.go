@@ -20,7 +20,7 @@ var linkSchemas = map[string]struct {
 	"Mention": {goType: vigil.Mention{}}, "Link": {goType: vigil.Link{}}, "LinkEvidence": {goType: vigil.LinkEvidence{}},
 	"Entity": {goType: vigil.Entity{}}, "EntityConcern": {goType: vigil.EntityConcern{}}, "EntityRef": {goType: vigil.EntityRef{}},
 	"Network": {goType: vigil.Network{}}, "NetworkNode": {goType: vigil.NetworkNode{}}, "NetworkEdge": {goType: vigil.NetworkEdge{}}, "NetworkHop": {goType: vigil.NetworkHop{}},
-	"Hotspot": {goType: vigil.Hotspot{}}, "LinkList": {goType: linkList{}}, "HotspotList": {goType: hotspotList{}},
+	"Hotspot": {goType: vigil.Hotspot{}}, "ReviewPage": {goType: vigil.ReviewPage{}}, "HotspotList": {goType: hotspotList{}},
 	"LinkDecision": {goType: decisionOnLink{}, request: true},
 }
 
@@ -130,10 +130,21 @@ func TestLinksAPI(t *testing.T) {
 	var hs hotspotList
 	resp, body = e.do(t, request{method: "GET", path: "/api/v1/hotspots", login: "investigator"})
 	decode(t, resp, body, http.StatusOK, &hs)
-	var q linkList
+	var q vigil.ReviewPage
 	resp, body = e.do(t, request{method: "GET", path: "/api/v1/links/review?limit=5", login: "police.analyst"})
 	decode(t, resp, body, http.StatusOK, &q)
-	if q.Links == nil {
+	if q.Links == nil || q.Offset != 0 || q.Total < len(q.Links) || len(q.Links)+q.Withheld > 5 {
 		t.Errorf("queue: %s", body)
+	}
+	for _, bad := range []string{"/api/v1/links/review?offset=-1", "/api/v1/links/review?limit=201", "/api/v1/entities/" + string(cars[0]) + "/network?links_limit=0",
+		"/api/v1/entities/" + string(cars[0]) + "/network?links_offset=x"} {
+		if resp, body := e.do(t, request{method: "GET", path: bad, login: "police.analyst"}); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", bad, resp.StatusCode, body)
+		}
+	}
+	resp, body = e.do(t, request{method: "GET", path: "/api/v1/entities/" + string(cars[0]) + "/network?hops=1&links_offset=1", login: "police.analyst"})
+	decode(t, resp, body, http.StatusOK, &nw)
+	if nw.LinksTotal != 1 || nw.LinksOffset != 1 || len(nw.Links) != 0 {
+		t.Errorf("the network's links after the only one: %s", body)
 	}
 }

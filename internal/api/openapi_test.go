@@ -159,6 +159,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		{name: "TimelineCase", goType: vigil.TimelineCase{}},
 		{name: "ChildTimeline", goType: vigil.ChildTimeline{}},
 		{name: "PeriodTimeline", goType: vigil.PeriodTimeline{}},
+		{name: "TimelinePaging", goType: vigil.TimelinePaging{}},
 		{name: "Conflict", goType: vigil.Conflict{}},
 		{name: "ConflictList", goType: conflictList{}},
 		{name: "NewConflict", goType: conflictRequest{}, request: true},

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/vigil-project/vigil"
@@ -20,12 +22,54 @@ func (h *handler) timelineRoutes() {
 	h.mux.HandleFunc("GET /api/v1/timeline", h.authed(h.periodTimeline))
 }
 
+// pageParams are the query parameters that choose a page of a timeline.
+var pageParams = []string{"start", "before", "limit"}
+
+// timelinePage reads ?start= (the first log index to return), ?before=
+// (the page before that log index) and ?limit= (entries per page).
+func timelinePage(q url.Values) (vigil.TimelinePage, error) {
+	var p vigil.TimelinePage
+	var fields []vigil.FieldError
+	for _, f := range []struct {
+		name string
+		to   *int64
+	}{{"start", &p.Start}, {"before", &p.Before}} {
+		if q.Has(f.name) {
+			n, err := strconv.ParseInt(q.Get(f.name), 10, 64)
+			if err != nil || n < 0 {
+				fields = append(fields, vigil.FieldError{Field: f.name, Message: f.name + " must be a log index: a whole number, 0 or more."})
+			}
+			*f.to = n
+		}
+	}
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > vigil.MaxTimelinePage {
+			fields = append(fields, vigil.FieldError{Field: "limit", Message: "limit must be a whole number from 1 to " + strconv.Itoa(vigil.MaxTimelinePage) + "."})
+		}
+		p.Limit = n
+	}
+	if fields == nil && q.Has("start") && q.Has("before") {
+		fields = append(fields, vigil.FieldError{Field: "before", Message: "Give start or before, not both."})
+	}
+	if fields != nil {
+		return p, badRequest(&vigil.Error{Code: vigil.EINVALID, Message: "The page asked for is not one.", Fields: fields})
+	}
+	return p, nil
+}
+
 func (h *handler) caseTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	if _, err := checkQuery(r); err != nil {
+	q, err := checkQuery(r, pageParams...)
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	tl, err := h.svc.(vigil.TimelineService).CaseTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	page, err := timelinePage(q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	tl, err := h.svc.(vigil.TimelineService).CaseTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), page)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -36,11 +80,7 @@ func (h *handler) caseTimeline(w http.ResponseWriter, r *http.Request, u *vigil.
 
 // datePeriod reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (days in UK time, both
 // included; def days back from today when both are absent) as [from, to).
-func datePeriod(r *http.Request, def int) (from, to time.Time, err error) {
-	q, err := checkQuery(r, "from", "to")
-	if err != nil {
-		return from, to, err
-	}
+func datePeriod(q url.Values, def int) (from, to time.Time, err error) {
 	today := vigil.Now().In(vigil.London)
 	fromS, toS := q.Get("from"), q.Get("to")
 	if fromS == "" && toS == "" {
@@ -61,15 +101,28 @@ func datePeriod(r *http.Request, def int) (from, to time.Time, err error) {
 	return from, to.AddDate(0, 0, 1), nil
 }
 
+// periodPage reads a period (datePeriod) and a page of it (timelinePage).
+func periodPage(r *http.Request, def int) (from, to time.Time, page vigil.TimelinePage, err error) {
+	q, err := checkQuery(r, append([]string{"from", "to"}, pageParams...)...)
+	if err != nil {
+		return from, to, page, err
+	}
+	if from, to, err = datePeriod(q, def); err != nil {
+		return from, to, page, err
+	}
+	page, err = timelinePage(q)
+	return from, to, page, err
+}
+
 // personTimeline answers ?from=YYYY-MM-DD&to=YYYY-MM-DD (days in UK time,
 // both included; the last 30 days when both are absent).
 func (h *handler) personTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	from, to, err := datePeriod(r, 30)
+	from, to, page, err := periodPage(r, 30)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	tl, err := h.svc.(vigil.TimelineService).PersonTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), from, to)
+	tl, err := h.svc.(vigil.TimelineService).PersonTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), from, to, page)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -80,11 +133,17 @@ func (h *handler) personTimeline(w http.ResponseWriter, r *http.Request, u *vigi
 
 // childTimeline answers with every entry about every case of the child of a case.
 func (h *handler) childTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	if _, err := checkQuery(r); err != nil {
+	q, err := checkQuery(r, pageParams...)
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	tl, err := h.svc.(vigil.TimelineService).ChildTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	page, err := timelinePage(q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	tl, err := h.svc.(vigil.TimelineService).ChildTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), page)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -96,12 +155,12 @@ func (h *handler) childTimeline(w http.ResponseWriter, r *http.Request, u *vigil
 // periodTimeline answers with everything logged in a period (today when
 // from and to are absent), for investigators and commissioners.
 func (h *handler) periodTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	from, to, err := datePeriod(r, 0)
+	from, to, page, err := periodPage(r, 0)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	tl, err := h.svc.(vigil.TimelineService).PeriodTimeline(r.Context(), vigil.UserActor(u), from, to)
+	tl, err := h.svc.(vigil.TimelineService).PeriodTimeline(r.Context(), vigil.UserActor(u), from, to, page)
 	if err != nil {
 		h.fail(w, r, err)
 		return

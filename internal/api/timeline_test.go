@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -58,6 +59,30 @@ func TestCaseTimeline(t *testing.T) {
 	resp, _ = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline?x=1", login: "investigator"})
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown query parameter: status %d, want 400", resp.StatusCode)
+	}
+
+	// A page at a time: two entries, then the two after them.
+	resp, body = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline?limit=2", login: "investigator"})
+	var first vigil.Timeline
+	decode(t, resp, body, http.StatusOK, &first)
+	if len(first.Entries) != 2 || first.Paging.Skipped != 0 || first.Paging.Total <= 2 || first.Paging.Later <= first.Entries[1].Index {
+		t.Fatalf("first page of 2: %d entries, paging %+v", len(first.Entries), first.Paging)
+	}
+	resp, body = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline?limit=2&start=" + strconv.FormatInt(first.Paging.Later, 10), login: "investigator"})
+	var second vigil.Timeline
+	decode(t, resp, body, http.StatusOK, &second)
+	if len(second.Entries) == 0 || second.Entries[0].Index != first.Paging.Later || second.Paging.Skipped != 2 || second.Paging.Earlier != second.Entries[0].Index {
+		t.Errorf("second page: %s", body)
+	}
+	for _, q := range []string{"?limit=0", "?limit=1001", "?start=-1", "?before=x", "?start=1&before=2"} {
+		resp, _ = e.do(t, request{method: "GET", path: "/api/v1/cases/" + string(id) + "/timeline" + q, login: "investigator"})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", q, resp.StatusCode)
+		}
+	}
+	resp, _ = e.do(t, request{method: "GET", path: "/api/v1/timeline?limit=3&before=5", login: "investigator"})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("a page of the period: status %d", resp.StatusCode)
 	}
 }
 

@@ -71,6 +71,11 @@ func TestConflictFoundLaterInTheBrowser(t *testing.T) {
 	}
 	do(t, inv, "open the period view", chromedp.Navigate(a.url+"/timeline"), chromedp.WaitVisible(chromedp.CSS("#period-summary")))
 	checkAccessibility(t, inv, "period timeline")
+	// The day comes a page at a time, oldest first: the case is recent.
+	if exists(t, inv, "#timeline-pages-last") {
+		do(t, inv, "go to the period's last page", chromedp.Click(chromedp.CSS("#timeline-pages-last")), chromedp.WaitVisible(chromedp.CSS("#period-summary")))
+		checkAccessibility(t, inv, "period timeline, last page")
+	}
 	if !exists(t, inv, `#timeline tr[data-case="`+string(cs.ID)+`"]`) {
 		t.Error("the period view has no entry about the case")
 	}

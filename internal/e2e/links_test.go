@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,7 +73,7 @@ func startLinkedTown(t *testing.T) (*app, map[string]synth.EntityID, *synth.Gene
 
 // TestAnalystReviewsNetwork: a police analyst opens the network around a
 // child the town's offender network exploited, sees the evidence for each
-// link, confirms a link the ground truth says is right and rejects one it
+// link (ten links to a page, every page reached by "Next"), confirms a link the ground truth says is right and rejects one it
 // says is wrong (or, when linking made no mistake there, another), and
 // both decisions are in the verifiable log.
 func TestAnalystReviewsNetwork(t *testing.T) {
@@ -101,7 +103,7 @@ func TestAnalystReviewsNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	analyst := vigil.UserActor(a.town.Login("police.analyst").User)
-	nw, err := a.store.EntityNetwork(bg, analyst, mentionID, 2, "")
+	nw, err := a.store.EntityNetwork(bg, analyst, mentionID, vigil.NetworkQuery{Hops: 2, LinksLimit: vigil.MaxNetworkLinks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,17 +170,54 @@ func TestAnalystReviewsNetwork(t *testing.T) {
 	if cards == 0 || withEvidence != cards {
 		t.Errorf("%d links shown, %d with evidence", cards, withEvidence)
 	}
+	checkAccessibility(t, ctx, "network")
+	// The links come ten to a page, undecided first: linkPage is the
+	// address of the page showing a link now.
+	linkPage := func(l *vigil.Link) string {
+		t.Helper()
+		nw, err := a.store.EntityNetwork(bg, analyst, mentionID, vigil.NetworkQuery{Hops: 2, LinksLimit: vigil.MaxNetworkLinks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(nw.Links, func(x *vigil.Link) bool { return x.ID == l.ID })
+		if i < 0 {
+			t.Fatalf("link %s is not in the network", l.ID)
+		}
+		return page + "?page=" + strconv.Itoa(i/vigil.DefaultNetworkLinks+1)
+	}
 	for _, l := range []*vigil.Link{right, wrong} {
+		do(t, ctx, "open the page of link "+string(l.ID), chromedp.Navigate(linkPage(l)), chromedp.WaitVisible(chromedp.CSS("#network-nodes")))
 		if !exists(t, ctx, "#link-"+string(l.ID)+" table tbody tr") {
 			t.Errorf("link %s is not shown with its evidence", l.ID)
 		}
 	}
-	checkAccessibility(t, ctx, "network")
+	// Following "Next" from the first page meets the links in turn, each
+	// once (the first five pages of them: there are hundreds); the page
+	// counts them all.
+	do(t, ctx, "open the network's first page", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#network-nodes")))
+	if got := text(t, ctx, "#links-count"); !strings.HasPrefix(got, strconv.Itoa(nw.LinksTotal)+" links join") {
+		t.Errorf("the page counts the links as %q, want %d", got, nw.LinksTotal)
+	}
+	var cardsSeen []string
+	for range 5 {
+		cardsSeen = append(cardsSeen, eval[[]string](t, ctx, `[...document.querySelectorAll('#links .govuk-summary-card')].map(c => c.id.slice(5))`)...)
+		if !exists(t, ctx, `#links-pages a[rel="next"]`) {
+			break
+		}
+		do(t, ctx, "follow Next", chromedp.Click(chromedp.CSS(`#links-pages a[rel="next"]`)), chromedp.WaitVisible(chromedp.CSS("#network-nodes")))
+	}
+	var want []string
+	for _, l := range nw.Links[:min(len(nw.Links), len(cardsSeen))] {
+		want = append(want, string(l.ID))
+	}
+	if len(cardsSeen) < min(nw.LinksTotal, 5*vigil.DefaultNetworkLinks) || !slices.Equal(cardsSeen, want) {
+		t.Errorf("five pages show %d links, not the network's first %d in turn", len(cardsSeen), len(want))
+	}
 
 	decide := func(l *vigil.Link, choice, note, notice string) {
 		t.Helper()
 		do(t, ctx, choice+" link "+string(l.ID),
-			chromedp.Navigate(page),
+			chromedp.Navigate(linkPage(l)),
 			chromedp.WaitVisible(chromedp.CSS("#decide-"+string(l.ID))),
 			chromedp.Click(chromedp.CSS("#"+choice+"-"+string(l.ID))),
 			chromedp.SendKeys(chromedp.CSS("#note-"+string(l.ID)), note),
@@ -193,8 +232,14 @@ func TestAnalystReviewsNetwork(t *testing.T) {
 	}
 	// The rejected link no longer joins the records; the record's own
 	// page still shows it, rejected, with the evidence.
+	// (Its links come ten to a page, in the order the entity lists them.)
+	ent, err := a.store.Entity(bg, analyst, wrong.Left)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(ent.Links, func(l *vigil.Link) bool { return l.ID == wrong.ID })
 	do(t, ctx, "open a record of the rejected link",
-		chromedp.Navigate(a.url+"/entities/"+string(wrong.Left)),
+		chromedp.Navigate(a.url+"/entities/"+string(wrong.Left)+"?page="+strconv.Itoa(at/vigil.DefaultNetworkLinks+1)),
 		chromedp.WaitVisible(chromedp.CSS("#link-"+string(wrong.ID))),
 	)
 	if s := eval[string](t, ctx, `document.querySelector('#link-`+string(wrong.ID)+`').dataset.status`); s != "rejected" {

@@ -30,10 +30,11 @@ type timelineRow struct {
 // TestInvestigatorTimeline is the "done when" of issue 5, part 3: in a
 // demo town, the duty manager and the team manager open a case in their
 // own browsers and the case is seen in the duty manager's work list; then
-// an investigator opens the case's "Who knew what" page. It must list
-// every read the log holds about the case, those included, and each
-// entry's proof, taken from the page, must check with tlog against the
-// checkpoint the server serves at /log/checkpoint (verified with the key
+// an investigator opens the case's "Who knew what" page. Its pages,
+// followed from the first to the last, must list every read the log holds
+// about the case, those included, and each entry's proof, taken from its
+// page, must check with tlog against the checkpoint the server serves at
+// /log/checkpoint (verified with the key
 // the test trusts, and proved consistent with the page's). The evidence
 // bundle downloaded from the page verifies offline.
 func TestInvestigatorTimeline(t *testing.T) {
@@ -63,6 +64,13 @@ func TestInvestigatorTimeline(t *testing.T) {
 		}
 	}
 
+	// Enough reads for the timeline to come on more than one page.
+	for range vigil.DefaultTimelinePage {
+		if _, err := a.store.FindCase(ctx, vigil.UserActor(a.town.Login("investigator").User), c.ID, "review"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	inv := tab(t, newBrowser(t))
 	signIn(t, inv, a, "investigator")
 	do(t, inv, "open the case and follow Who knew what",
@@ -72,10 +80,32 @@ func TestInvestigatorTimeline(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#timeline")))
 	waitLocation(t, inv, "/cases/"+string(c.ID)+"/timeline")
 	checkAccessibility(t, inv, "case timeline")
-	rows := eval[[]timelineRow](t, inv, `Array.from(document.querySelectorAll('#timeline tbody tr')).map(r => ({
+	// The timeline comes a page at a time: follow "Later" to the last,
+	// keeping each page's rows and the checkpoint its proofs are against.
+	type timelinePage struct {
+		rows       []timelineRow
+		checkpoint string
+	}
+	var pages []timelinePage
+	for {
+		pages = append(pages, timelinePage{
+			rows: eval[[]timelineRow](t, inv, `Array.from(document.querySelectorAll('#timeline tbody tr')).map(r => ({
 		index: Number(r.cells[3].innerText.trim()), read: r.dataset.read === 'true', actor: r.dataset.actor,
-		who: r.cells[1].innerText.trim(), proof: r.querySelector('pre.vigil-proof').textContent}))`)
-	pageCheckpoint := eval[string](t, inv, `document.querySelector('#checkpoint').textContent`)
+		who: r.cells[1].innerText.trim(), proof: r.querySelector('pre.vigil-proof').textContent}))`),
+			checkpoint: eval[string](t, inv, `document.querySelector('#checkpoint').textContent`)})
+		if !exists(t, inv, `#timeline-pages a[rel="next"]`) || len(pages) > 50 {
+			break
+		}
+		do(t, inv, "follow Later", chromedp.Click(chromedp.CSS(`#timeline-pages a[rel="next"]`)), chromedp.WaitVisible(chromedp.CSS("#timeline")))
+	}
+	var rows []timelineRow
+	for _, p := range pages {
+		rows = append(rows, p.rows...)
+	}
+	if len(pages) < 2 {
+		t.Errorf("%d entries came on %d page, want more than one", len(rows), len(pages))
+	}
+	pageCheckpoint := pages[len(pages)-1].checkpoint
 	if len(rows) == 0 {
 		t.Fatal("the timeline is empty")
 	}
@@ -93,53 +123,40 @@ func TestInvestigatorTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatalf("/log/checkpoint: %v", err)
 	}
-	// The page's checkpoint is the log's own, and the served one extends it.
-	pageCP, err := ledger.OpenCheckpoint([]byte(pageCheckpoint), a.key.Verifier())
-	if err != nil {
-		t.Fatalf("the page's checkpoint: %v", err)
+	// Each page's checkpoint is the log's own, and the served one extends it.
+	pageCPs := map[string]*ledger.Checkpoint{}
+	for _, p := range pages {
+		pcp, err := ledger.OpenCheckpoint([]byte(p.checkpoint), a.key.Verifier())
+		if err != nil {
+			t.Fatalf("a page's checkpoint: %v", err)
+		}
+		if pageCPs[p.checkpoint] == nil {
+			actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			if _, err := ledger.Audit(actx, http.DefaultClient, a.url+"/log", a.key.VerifierKey(), pcp.Note); err != nil {
+				t.Fatalf("the served log is not consistent with a page's checkpoint: %v", err)
+			}
+			cancel()
+		}
+		pageCPs[p.checkpoint] = pcp
 	}
-	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if _, err := ledger.Audit(actx, http.DefaultClient, a.url+"/log", a.key.VerifierKey(), pageCP.Note); err != nil {
-		t.Fatalf("the served log is not consistent with the page's checkpoint: %v", err)
-	}
+	pageCP := pageCPs[pageCheckpoint]
 
-	// Every proof on the page checks with tlog against the page's
+	// Every proof on a page checks with tlog against the page's
 	// checkpoint (which the served one was just proved to extend), and
 	// the entry is also in the tree of the served checkpoint.
 	shown := map[int64]timelineRow{}
-	for _, r := range rows {
-		shown[r.Index] = r
-		p, err := evidence.ParseProof([]byte(r.Proof))
-		if err != nil {
-			t.Fatalf("entry %d: the page's proof text: %v", r.Index, err)
-		}
-		if int64(p.Index) != r.Index || string(p.Checkpoint) != pageCheckpoint {
-			t.Fatalf("entry %d: the proof names entry %d or another checkpoint", r.Index, p.Index)
-		}
-		if _, err := ledger.OpenCheckpoint(p.Checkpoint, a.key.Verifier()); err != nil {
-			t.Fatalf("entry %d: the proof's checkpoint: %v", r.Index, err)
-		}
-		data := entryAt(t, a, r.Index)
-		hashes := make(tlog.RecordProof, len(p.Hashes))
-		for i, h := range p.Hashes {
-			hashes[i] = h
-		}
-		if err := tlog.CheckRecord(hashes, pageCP.Size, pageCP.Hash, r.Index, tlog.RecordHash(data)); err != nil {
-			t.Errorf("entry %d: the proof does not check: %v", r.Index, err)
-		}
-		// And the entry is in the tree the server serves now.
-		pr, err := a.store.Log().ProveInclusion(ctx, cp.Size, r.Index)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tlog.CheckRecord(pr, cp.Size, cp.Hash, r.Index, tlog.RecordHash(data)); err != nil {
-			t.Errorf("entry %d is not in the served checkpoint's tree: %v", r.Index, err)
+	for _, pg := range pages {
+		for _, r := range pg.rows {
+			if _, twice := shown[r.Index]; twice {
+				t.Errorf("entry %d is on two pages", r.Index)
+			}
+			shown[r.Index] = r
+			checkTimelineProof(t, a, r, pageCPs[pg.checkpoint], cp)
 		}
 	}
 
-	// Every read the log holds about the case, up to the page's
-	// checkpoint, is on the page, marked as a read.
+	// Every read the log holds about the case, up to the last page's
+	// checkpoint, is on a page, marked as a read.
 	reads, byActor := 0, map[vigil.ID]int{}
 	rowsDB, err := a.db.Reader.Query(a.db.Rebind(`SELECT idx, data FROM log_entries WHERE object_id = ? AND idx < ? ORDER BY idx`), string(c.ID), pageCP.Size)
 	if err != nil {
@@ -197,7 +214,7 @@ func TestInvestigatorTimeline(t *testing.T) {
 	if sum.Entries < len(rows)+1 {
 		t.Errorf("the bundle holds %d entries, the page showed %d before it", sum.Entries, len(rows))
 	}
-	t.Logf("%d entries shown, %d reads, each proof checked; bundle: %s", len(rows), reads, sum)
+	t.Logf("%d entries shown on %d pages, %d reads, each proof checked; bundle: %s", len(rows), len(pages), reads, sum)
 
 	// From the case timeline, the team manager's name leads to everything
 	// they did and read lately: their read of this case is there, proved.
@@ -246,4 +263,39 @@ func eval2[T any](t *testing.T, ctx context.Context, expr string) T {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}
 	return v
+}
+
+// checkTimelineProof checks a timeline row's proof, taken from its page:
+// it names the row's entry and the page's checkpoint pageCP, checks with
+// tlog against it, and the entry is also in the tree of the served
+// checkpoint cp.
+func checkTimelineProof(t *testing.T, a *app, r timelineRow, pageCP, cp *ledger.Checkpoint) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := evidence.ParseProof([]byte(r.Proof))
+	if err != nil {
+		t.Fatalf("entry %d: the page's proof text: %v", r.Index, err)
+	}
+	if int64(p.Index) != r.Index || string(p.Checkpoint) != string(pageCP.Note) {
+		t.Fatalf("entry %d: the proof names entry %d or another checkpoint", r.Index, p.Index)
+	}
+	if _, err := ledger.OpenCheckpoint(p.Checkpoint, a.key.Verifier()); err != nil {
+		t.Fatalf("entry %d: the proof's checkpoint: %v", r.Index, err)
+	}
+	data := entryAt(t, a, r.Index)
+	hashes := make(tlog.RecordProof, len(p.Hashes))
+	for i, h := range p.Hashes {
+		hashes[i] = h
+	}
+	if err := tlog.CheckRecord(hashes, pageCP.Size, pageCP.Hash, r.Index, tlog.RecordHash(data)); err != nil {
+		t.Errorf("entry %d: the proof does not check: %v", r.Index, err)
+	}
+	// And the entry is in the tree the server serves now.
+	pr, err := a.store.Log().ProveInclusion(ctx, cp.Size, r.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tlog.CheckRecord(pr, cp.Size, cp.Hash, r.Index, tlog.RecordHash(data)); err != nil {
+		t.Errorf("entry %d is not in the served checkpoint's tree: %v", r.Index, err)
+	}
 }

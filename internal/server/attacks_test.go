@@ -209,9 +209,10 @@ func TestAttacksRefusedAndLogged(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &tl); code != http.StatusOK || err != nil || tl.Withheld != 1 || len(tl.Cases) != 1 {
 			t.Errorf("API child timeline of the sibling case: %d, withheld %d, %d cases", code, tl.Withheld, len(tl.Cases))
 		}
-		// The period timeline keeps the closed case's entries in place, by kind only.
+		// The period timeline keeps the closed case's entries in place, by
+		// kind only (the whole day asked for on one page).
 		today := vigil.Now().In(vigil.London).Format("2006-01-02")
-		code, body = f.read(http.MethodGet, "investigator", "/api/v1/timeline?from="+today+"&to="+today)
+		code, body = f.read(http.MethodGet, "investigator", "/api/v1/timeline?from="+today+"&to="+today+"&limit=1000")
 		var pt vigil.PeriodTimeline
 		if err := json.Unmarshal([]byte(body), &pt); code != http.StatusOK || err != nil {
 			t.Fatalf("period timeline: %d %v", code, err)

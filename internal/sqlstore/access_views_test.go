@@ -46,18 +46,18 @@ func TestConflictsOutsideTheCasePage(t *testing.T) {
 			t.Fatal(err)
 		}
 		third := raise("Kayleigh Exampel", child("Kayleigh", "Exampel", "2011-09-14"), car("ya12cde"))
-		q, err := e.store.ReviewQueue(ctx, analyst, 100)
+		q, err := e.store.ReviewQueue(ctx, analyst, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var alert *vigil.Link
-		for _, l := range q {
+		for _, l := range q.Links {
 			if l.Method == vigil.LinkPattern && l.Left == third[1].ID {
 				alert = l
 			}
 		}
 		if alert == nil {
-			t.Fatalf("no pattern alert on the third report's car among %d links", len(q))
+			t.Fatalf("no pattern alert on the third report's car among %d links", len(q.Links))
 		}
 		secondCase, thirdCase := second[0].CaseID, third[0].CaseID
 		for _, id := range []vigil.ID{secondCase, thirdCase} {
@@ -99,10 +99,10 @@ func TestConflictsOutsideTheCasePage(t *testing.T) {
 		if _, err := e.store.Entity(ctx, analyst, second[0].ID); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("entity named only in a conflicted report: err = %v", err)
 		}
-		if _, err := e.store.EntityNetwork(ctx, analyst, second[0].ID, 2, ""); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+		if _, err := e.store.EntityNetwork(ctx, analyst, second[0].ID, vigil.NetworkQuery{Hops: 2}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("network around it: err = %v", err)
 		}
-		nw, err := e.store.EntityNetwork(ctx, analyst, first[0].ID, 3, "")
+		nw, err := e.store.EntityNetwork(ctx, analyst, first[0].ID, vigil.NetworkQuery{Hops: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,14 +111,17 @@ func TestConflictsOutsideTheCasePage(t *testing.T) {
 				t.Errorf("the network shows %s, named only in a conflicted report", n.Label)
 			}
 		}
-		q, err = e.store.ReviewQueue(ctx, analyst, 100)
+		q, err = e.store.ReviewQueue(ctx, analyst, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, l := range q {
+		for _, l := range q.Links {
 			if l.ID == alert.ID {
 				t.Error("the review queue shows a link into a conflicted report")
 			}
+		}
+		if q.Withheld == 0 || q.Total != len(q.Links)+q.Withheld {
+			t.Errorf("the queue holds %d links, shows %d and says %d are withheld", q.Total, len(q.Links), q.Withheld)
 		}
 		if _, err := e.store.DecideLink(ctx, analyst, alert.ID, vigil.LinkDecision{Confirm: true}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("deciding a link into a conflicted report: err = %v", err)

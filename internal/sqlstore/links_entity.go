@@ -15,9 +15,6 @@ import (
 // maxNetworkNodes bounds the entities a network view shows.
 const maxNetworkNodes = 60
 
-// maxNetworkLinks bounds the links a network view lists.
-const maxNetworkLinks = 200
-
 // logEntityReads records, before anything is shown, that actor viewed
 // these entities and the cases their mentions came from.
 func (s *Store) logEntityReads(ctx context.Context, actor vigil.ID, entities, cases []vigil.ID, purpose string) error {
@@ -176,11 +173,17 @@ func (s *Store) linksTouching(ctx context.Context, ids []vigil.ID) ([]*vigil.Lin
 }
 
 // EntityNetwork implements vigil.LinkService.
-func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.ID, hops int, to vigil.ID) (*vigil.Network, error) {
+func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.ID, q vigil.NetworkQuery) (*vigil.Network, error) {
 	if err := mayViewNetwork(actor); err != nil {
 		return nil, err
 	}
-	hops = max(1, min(hops, 3))
+	if q.LinksOffset < 0 || q.LinksLimit < 0 || q.LinksLimit > vigil.MaxNetworkLinks {
+		return nil, vigil.Errorf(vigil.EINVALID, "Ask for the network's links from place 0 or more, 1 to %d at a time.", vigil.MaxNetworkLinks)
+	}
+	if q.LinksLimit == 0 {
+		q.LinksLimit = vigil.DefaultNetworkLinks
+	}
+	hops, to := max(1, min(q.Hops, 3)), q.To
 	s.linking.mu.Lock()
 	sn, err := s.snapshot(ctx, false)
 	s.linking.mu.Unlock()
@@ -340,7 +343,9 @@ func (s *Store) EntityNetwork(ctx context.Context, actor vigil.Actor, id vigil.I
 	}
 	rank := map[vigil.LinkStatus]int{vigil.LinkReview: 0, vigil.LinkLikely: 1, vigil.LinkConfirmed: 2, vigil.LinkRejected: 3}
 	slices.SortStableFunc(links, func(a, b *vigil.Link) int { return cmp.Compare(rank[a.Status], rank[b.Status]) })
-	out.Links = links[:min(len(links), maxNetworkLinks)]
+	out.LinksTotal, out.LinksOffset = len(links), q.LinksOffset
+	from := min(q.LinksOffset, len(links))
+	out.Links = links[from:min(len(links), from+q.LinksLimit)]
 	for _, l := range out.Links {
 		if i, ok := sn.idx[l.Left]; ok {
 			l.LeftMention = sn.ms[i].Mention

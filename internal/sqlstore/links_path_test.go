@@ -47,7 +47,7 @@ func TestTimeOrderedPath(t *testing.T) {
 					t.Fatal(err)
 				}
 				b := raise(tc.carToChild, "Cara "+tc.name, car)
-				nw, err := e.store.EntityNetwork(ctx, analyst, a.Mentions[0].ID, 3, b.Mentions[0].ID)
+				nw, err := e.store.EntityNetwork(ctx, analyst, a.Mentions[0].ID, vigil.NetworkQuery{Hops: 3, To: b.Mentions[0].ID})
 				if err != nil {
 					t.Fatal(err)
 				}

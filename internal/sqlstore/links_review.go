@@ -30,22 +30,32 @@ func mayViewNetwork(actor vigil.Actor) error {
 	return nil
 }
 
-// ReviewQueue implements vigil.LinkService.
-func (s *Store) ReviewQueue(ctx context.Context, actor vigil.Actor, limit int) ([]*vigil.Link, error) {
+// ReviewQueue implements vigil.LinkService. The queue is paged by place:
+// a link decided leaves it, and the next comes up into its page.
+func (s *Store) ReviewQueue(ctx context.Context, actor vigil.Actor, offset, limit int) (*vigil.ReviewPage, error) {
 	if err := mayReview(actor); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
+	if offset < 0 || limit < 0 || limit > vigil.MaxReviewPage {
+		return nil, vigil.Errorf(vigil.EINVALID, "Ask for a page of the queue from place 0 or more, of 1 to %d links.", vigil.MaxReviewPage)
 	}
-	ls, err := s.queryLinks(ctx, `WHERE l.status = 'review' ORDER BY l.score DESC, l.id LIMIT ?`, limit)
+	if limit == 0 {
+		limit = vigil.DefaultReviewPage
+	}
+	p := &vigil.ReviewPage{Offset: offset}
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM links WHERE status = 'review'`).Scan(&p.Total); err != nil {
+		return nil, internal("count links", err)
+	}
+	ls, err := s.queryLinks(ctx, `WHERE l.status = 'review' ORDER BY l.score DESC, l.id LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
 		return nil, err
 	}
-	if ls, err = s.attachMentions(ctx, actor, ls, "link review"); err != nil {
+	n := len(ls)
+	if p.Links, err = s.attachMentions(ctx, actor, ls, "link review"); err != nil {
 		return nil, err
 	}
-	return ls, nil
+	p.Withheld = n - len(p.Links)
+	return p, nil
 }
 
 // linkGate decides whether actor may review a link: the access decision

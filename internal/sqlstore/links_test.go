@@ -52,11 +52,11 @@ func TestLinks(t *testing.T) {
 		analyst := e.user(t, "police.analyst")
 		queue := func() []*vigil.Link {
 			t.Helper()
-			q, err := e.store.ReviewQueue(ctx, analyst, 100)
+			q, err := e.store.ReviewQueue(ctx, analyst, 0, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return q
+			return q.Links
 		}
 		if q := queue(); len(q) != 0 {
 			t.Fatalf("review queue before any pattern: %d items, first %+v", len(q), q[0])
@@ -99,7 +99,7 @@ func TestLinks(t *testing.T) {
 
 		// The network around the first child shows the car, the phone
 		// and the other child.
-		nw, err := e.store.EntityNetwork(ctx, analyst, first[0].ID, 2, second[0].ID)
+		nw, err := e.store.EntityNetwork(ctx, analyst, first[0].ID, vigil.NetworkQuery{Hops: 2, To: second[0].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestLinks(t *testing.T) {
 		// Nobody without the grants reviews links or sees entities.
 		for _, who := range []string{"social.worker", "police.officer", "admin", "scrutiny"} {
 			u := e.user(t, who)
-			if _, err := e.store.ReviewQueue(ctx, u, 10); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			if _, err := e.store.ReviewQueue(ctx, u, 0, 10); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 				t.Errorf("%s: review queue err = %v", who, err)
 			}
 			if _, err := e.store.DecideLink(ctx, u, alert.ID, vigil.LinkDecision{Confirm: false}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {

@@ -27,7 +27,10 @@ var caseTables = []string{"concerns", "case_events", "decisions", "deadlines", "
 // records it shows every conflict of interest that touches the case, with
 // the entry that recorded it, and marks each entry made by a person with
 // such a conflict, however late the conflict came to light.
-func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID) (*vigil.Timeline, error) {
+func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID, page vigil.TimelinePage) (*vigil.Timeline, error) {
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
 	c, err := s.auditCase(ctx, actor, caseID, vigil.ActTimelineView, "timeline")
 	if err != nil {
 		return nil, err
@@ -47,20 +50,27 @@ func (s *Store) CaseTimeline(ctx context.Context, actor vigil.Actor, caseID vigi
 	for _, x := range touching[c.ID] {
 		ids = append(ids, x.ID)
 	}
-	recs, err := s.objectRecords(ctx, cp, ids)
+	recs, err := s.objectEntries(ctx, cp, ids)
 	if err != nil {
 		return nil, err
 	}
-	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Case: c, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs))}
+	t := &vigil.Timeline{CaseID: c.ID, CaseRef: c.Ref, Case: c, Checkpoint: string(cp.Note)}
+	// Every entry is described, so that the counts and the conflicts'
+	// earlier entries are of the whole timeline; only the page is proved.
 	names := actorNames()
-	for _, r := range recs {
-		te := s.timelineEntry(ctx, r, names)
-		te.CaseID = c.ID
-		t.Entries = append(t.Entries, te)
+	all := s.describeAll(ctx, recs, names)
+	for i := range all {
+		all[i].CaseID = c.ID
+		if all[i].Read {
+			t.Reads++
+		}
 	}
-	t.Conflicts = s.markConflicts(ctx, t.Entries, touching, names)
-	for i := range t.Entries {
-		t.Entries[i].CaseID = "" // one case: said once, at the top
+	t.Conflicts = s.markConflicts(ctx, all, touching, names)
+	for i := range all {
+		all[i].CaseID = "" // one case: said once, at the top
+	}
+	if t.Entries, t.Paging, err = s.provePage(ctx, cp, recs, all, page); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -156,6 +166,18 @@ func (s *Store) caseRecords(ctx context.Context, caseID vigil.ID) (*ledger.Check
 // objectRecords returns every log entry within cp about one of the
 // objects ids, with its record and proof, in log order.
 func (s *Store) objectRecords(ctx context.Context, cp *ledger.Checkpoint, ids []vigil.ID) ([]caseRecord, error) {
+	recs, err := s.objectEntries(ctx, cp, ids)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.prove(ctx, cp, recs); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// objectEntries is objectRecords without the proofs.
+func (s *Store) objectEntries(ctx context.Context, cp *ledger.Checkpoint, ids []vigil.ID) ([]caseRecord, error) {
 	var recs []caseRecord
 	// Objects are looked up in chunks: one query per chunk stays within
 	// every engine's limit on parameters and uses the (object_id, idx) index.
@@ -188,15 +210,14 @@ func (s *Store) objectRecords(ctx context.Context, cp *ledger.Checkpoint, ids []
 		}
 	}
 	slices.SortFunc(recs, func(a, b caseRecord) int { return cmp.Compare(a.item.Index, b.item.Index) })
-	if err := s.prove(ctx, cp, recs); err != nil {
+	if err := parseRecords(recs); err != nil {
 		return nil, err
 	}
 	return recs, nil
 }
 
-// prove parses each record's entry and adds its C2SP tlog-proof against cp.
-func (s *Store) prove(ctx context.Context, cp *ledger.Checkpoint, recs []caseRecord) error {
-	hr := s.log.HashReader(ctx)
+// parseRecords parses each record's entry.
+func parseRecords(recs []caseRecord) error {
 	for i := range recs {
 		r := &recs[i]
 		var err error
@@ -208,6 +229,42 @@ func (s *Store) prove(ctx context.Context, cp *ledger.Checkpoint, recs []caseRec
 		if r.item.State == nil {
 			r.item.Salt = nil // erased: neither is kept
 		}
+	}
+	return nil
+}
+
+// describeAll describes every (parsed) record, without its proof.
+func (s *Store) describeAll(ctx context.Context, recs []caseRecord, names map[string]string) []vigil.TimelineEntry {
+	out := make([]vigil.TimelineEntry, len(recs))
+	for i, r := range recs {
+		out[i] = s.timelineEntry(ctx, r, names)
+	}
+	return out
+}
+
+// provePage picks the page asked for of a timeline's records and their
+// entries (all, described), proves the page's records against cp, and
+// returns the page's entries with their proofs.
+func (s *Store) provePage(ctx context.Context, cp *ledger.Checkpoint, recs []caseRecord, all []vigil.TimelineEntry, page vigil.TimelinePage) ([]vigil.TimelineEntry, vigil.TimelinePaging, error) {
+	lo, hi, paging := pageBounds(len(recs), func(i int) int64 { return recs[i].item.Index }, page)
+	if err := s.prove(ctx, cp, recs[lo:hi]); err != nil {
+		return nil, paging, err
+	}
+	entries := all[lo:hi:hi]
+	for i := range entries {
+		entries[i].Proof = string(recs[lo+i].item.Proof)
+	}
+	return entries, paging, nil
+}
+
+// prove parses each record's entry and adds its C2SP tlog-proof against cp.
+func (s *Store) prove(ctx context.Context, cp *ledger.Checkpoint, recs []caseRecord) error {
+	if err := parseRecords(recs); err != nil {
+		return err
+	}
+	hr := s.log.HashReader(ctx)
+	for i := range recs {
+		r := &recs[i]
 		p, err := tlog.ProveRecord(cp.Size, r.item.Index, hr)
 		if err != nil {
 			return internal(fmt.Sprintf("prove log entry %d", r.item.Index), err)

@@ -46,7 +46,7 @@ func BenchmarkTimeline(b *testing.B) {
 		}
 		wg.Wait()
 		inv := e.user(b, "investigator")
-		tl, err := e.store.CaseTimeline(ctx, inv, id)
+		tl, err := e.store.CaseTimeline(ctx, inv, id, allEntries)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func BenchmarkTimeline(b *testing.B) {
 
 		b.Run(fmt.Sprintf("build/entries=%d", entries), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := e.store.CaseTimeline(ctx, inv, id); err != nil {
+				if _, err := e.store.CaseTimeline(ctx, inv, id, allEntries); err != nil {
 					b.Fatal(err)
 				}
 			}

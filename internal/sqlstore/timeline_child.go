@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/vigil-project/vigil"
@@ -11,8 +12,11 @@ import (
 // those with the same recorded name and date of birth, as the national
 // core data set's child id joins them; without a date of birth only the
 // case asked for is shown, since two children may share a name.
-func (s *Store) ChildTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID) (*vigil.ChildTimeline, error) {
+func (s *Store) ChildTimeline(ctx context.Context, actor vigil.Actor, caseID vigil.ID, page vigil.TimelinePage) (*vigil.ChildTimeline, error) {
 	const purpose = "child timeline"
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
 	c, err := s.auditCase(ctx, actor, caseID, vigil.ActTimelineView, purpose)
 	if err != nil {
 		return nil, err
@@ -89,23 +93,27 @@ func (s *Store) ChildTimeline(ctx context.Context, actor vigil.Actor, caseID vig
 			}
 		}
 	}
-	recs, err := s.objectRecords(ctx, cp, ids)
+	recs, err := s.objectEntries(ctx, cp, ids)
 	if err != nil {
 		return nil, err
 	}
-	t.Checkpoint, t.Entries = string(cp.Note), make([]vigil.TimelineEntry, 0, len(recs))
+	t.Checkpoint = string(cp.Note)
+	// Every entry is described, so that the conflicts' earlier entries
+	// are counted over the whole timeline; only the page is proved.
 	names := actorNames()
-	for _, r := range recs {
-		te := s.timelineEntry(ctx, r, names)
-		te.CaseID = caseOf[te.ObjectID]
-		t.Entries = append(t.Entries, te)
+	all := s.describeAll(ctx, recs, names)
+	for i := range all {
+		all[i].CaseID = caseOf[all[i].ObjectID]
 	}
-	t.Conflicts = s.markConflicts(ctx, t.Entries, touching, names)
+	t.Conflicts = s.markConflicts(ctx, all, touching, names)
+	if t.Entries, t.Paging, err = s.provePage(ctx, cp, recs, all, page); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
 // PeriodTimeline implements vigil.TimelineService.
-func (s *Store) PeriodTimeline(ctx context.Context, actor vigil.Actor, from, to time.Time) (*vigil.PeriodTimeline, error) {
+func (s *Store) PeriodTimeline(ctx context.Context, actor vigil.Actor, from, to time.Time, page vigil.TimelinePage) (*vigil.PeriodTimeline, error) {
 	const purpose = "period timeline"
 	period := map[string]string{"purpose": purpose, "from": from.UTC().Format(time.RFC3339), "to": to.UTC().Format(time.RFC3339)}
 	if !vigil.Can(actor.User, vigil.ActTimelineView, vigil.Target{Everything: true}) {
@@ -118,6 +126,16 @@ func (s *Store) PeriodTimeline(ctx context.Context, actor vigil.Actor, from, to 
 		return nil, &vigil.Error{Code: vigil.EINVALID, Message: "Choose a period whose end comes after its start, of at most a year.",
 			Fields: []vigil.FieldError{{Field: "from", Message: "Choose a start before the end, at most a year earlier"}}}
 	}
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
+	// Which page of the period was read is on record too, beyond the first.
+	if page.Start > 0 {
+		period["start"] = strconv.FormatInt(page.Start, 10)
+	}
+	if page.Before > 0 {
+		period["before"] = strconv.FormatInt(page.Before, 10)
+	}
 	// The opening is on record before anything is shown: which period,
 	// read by whom. The object is the query itself, given an id of its own.
 	if !s.noReadLog {
@@ -129,25 +147,20 @@ func (s *Store) PeriodTimeline(ctx context.Context, actor vigil.Actor, from, to 
 	if err != nil {
 		return nil, internal("sign checkpoint", err)
 	}
-	lo, err := s.firstEntryAt(ctx, cp.Size, from)
+	lo, hi, err := s.periodIndexes(ctx, cp.Size, from, to)
 	if err != nil {
 		return nil, err
 	}
-	hi, err := s.firstEntryAt(ctx, cp.Size, to)
-	if err != nil {
-		return nil, err
-	}
-	if hi-lo > maxPersonScan {
-		return nil, vigil.Errorf(vigil.EINVALID, "The log holds %d entries in that period; choose a shorter period (at most %d entries are read at once).", hi-lo, maxPersonScan)
-	}
-	recs, truncated, err := s.periodRecords(ctx, lo, hi, from, to, nil, nil)
+	// Every entry of [lo, hi) is the period's: the page is a range of it.
+	plo, phi, paging := pageBounds(int(hi-lo), func(i int) int64 { return lo + int64(i) }, page)
+	recs, err := s.recordsWhere(ctx, `e.idx >= ? AND e.idx < ?`, lo+int64(plo), lo+int64(phi))
 	if err != nil {
 		return nil, err
 	}
 	if err := s.prove(ctx, cp, recs); err != nil {
 		return nil, err
 	}
-	t := &vigil.PeriodTimeline{From: from, To: to, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs)), Truncated: truncated}
+	t := &vigil.PeriodTimeline{From: from, To: to, Checkpoint: string(cp.Note), Entries: make([]vigil.TimelineEntry, 0, len(recs)), Paging: paging}
 	names := actorNames()
 	for _, r := range recs {
 		t.Entries = append(t.Entries, s.timelineEntry(ctx, r, names))

@@ -85,7 +85,7 @@ func TestConflictFoundLaterOnTimelines(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		tl, err := e.store.CaseTimeline(ctx, inv, cs.ID)
+		tl, err := e.store.CaseTimeline(ctx, inv, cs.ID, allEntries)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +124,7 @@ func TestConflictFoundLaterOnTimelines(t *testing.T) {
 
 		// The director's own timeline holds the administrator's record of
 		// their conflict, and marks their read.
-		pt, err := e.store.PersonTimeline(ctx, inv, director.ID, vigil.Now().Add(-time.Hour), vigil.Now().Add(time.Minute))
+		pt, err := e.store.PersonTimeline(ctx, inv, director.ID, vigil.Now().Add(-time.Hour), vigil.Now().Add(time.Minute), allEntries)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +168,7 @@ func TestChildAndPeriodTimelines(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := refusals(t, e, third.ID)
-		ct, err := e.store.ChildTimeline(ctx, inv, first.ID)
+		ct, err := e.store.ChildTimeline(ctx, inv, first.ID, allEntries)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,14 +200,14 @@ func TestChildAndPeriodTimelines(t *testing.T) {
 		}
 		// Without a date of birth, only the case itself.
 		lone := e.raiseChild(t, "Mia Twocases", "", "", "")
-		if ct, err := e.store.ChildTimeline(ctx, inv, lone.ID); err != nil || len(ct.Cases) != 1 {
+		if ct, err := e.store.ChildTimeline(ctx, inv, lone.ID, allEntries); err != nil || len(ct.Cases) != 1 {
 			t.Errorf("child without a date of birth: %v, %d cases", err, len(ct.Cases))
 		}
-		if _, err := e.store.ChildTimeline(ctx, e.user(t, "director"), first.ID); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+		if _, err := e.store.ChildTimeline(ctx, e.user(t, "director"), first.ID, allEntries); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("director opening a child timeline: %v", err)
 		}
 
-		pt, err := e.store.PeriodTimeline(ctx, inv, start, vigil.Now().Add(time.Minute))
+		pt, err := e.store.PeriodTimeline(ctx, inv, start, vigil.Now().Add(time.Minute), allEntries)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func TestChildAndPeriodTimelines(t *testing.T) {
 		}
 		checkProofs(t, e, pt.Checkpoint, pt.Entries)
 		for _, who := range []string{"director", "police.analyst", "scrutiny"} {
-			if _, err := e.store.PeriodTimeline(ctx, e.user(t, who), start, vigil.Now()); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			if _, err := e.store.PeriodTimeline(ctx, e.user(t, who), start, vigil.Now(), allEntries); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 				t.Errorf("%s opened the period view: %v", who, err)
 			}
 		}

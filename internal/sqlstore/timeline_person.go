@@ -17,7 +17,7 @@ import (
 const maxPersonScan = 2_000_000
 
 // PersonTimeline implements vigil.TimelineService.
-func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID vigil.ID, from, to time.Time) (*vigil.PersonTimeline, error) {
+func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID vigil.ID, from, to time.Time, page vigil.TimelinePage) (*vigil.PersonTimeline, error) {
 	if !personID.Valid() {
 		return nil, notFound("The person")
 	}
@@ -37,6 +37,9 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 		return nil, &vigil.Error{Code: vigil.EINVALID, Message: "Choose a period whose end comes after its start, of at most a year.",
 			Fields: []vigil.FieldError{{Field: "from", Message: "Choose a start before the end, at most a year earlier"}}}
 	}
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
 	if err := s.logReads(ctx, actor.ID, "record.viewed", "users", []vigil.ID{personID}, "person timeline"); err != nil {
 		return nil, err
 	}
@@ -44,16 +47,9 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 	if err != nil {
 		return nil, internal("sign checkpoint", err)
 	}
-	lo, err := s.firstEntryAt(ctx, cp.Size, from)
+	lo, hi, err := s.periodIndexes(ctx, cp.Size, from, to)
 	if err != nil {
 		return nil, err
-	}
-	hi, err := s.firstEntryAt(ctx, cp.Size, to)
-	if err != nil {
-		return nil, err
-	}
-	if hi-lo > maxPersonScan {
-		return nil, vigil.Errorf(vigil.EINVALID, "The log holds %d entries in that period; choose a shorter period (at most %d entries are read at once).", hi-lo, maxPersonScan)
 	}
 	// The person's conflicts of interest, whoever recorded them: an entry
 	// recording one belongs on their timeline as much as one they made.
@@ -65,7 +61,12 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 	for _, c := range conflicts {
 		objects = append(objects, string(c.ID))
 	}
-	recs, truncated, err := s.personRecords(ctx, string(personID), objects, lo, hi, from, to)
+	idxs, reads, err := s.personIndexes(ctx, string(personID), objects, lo, hi, from, to)
+	if err != nil {
+		return nil, err
+	}
+	plo, phi, paging := pageBounds(len(idxs), func(i int) int64 { return idxs[i] }, page)
+	recs, err := s.recordsAt(ctx, idxs[plo:phi])
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 		return nil, err
 	}
 	t := &vigil.PersonTimeline{Person: *vigil.PersonOf(person), From: from, To: to, Checkpoint: string(cp.Note),
-		Entries: make([]vigil.TimelineEntry, 0, len(recs)), Truncated: truncated, Conflicts: conflicts}
+		Entries: make([]vigil.TimelineEntry, 0, len(recs)), Paging: paging, Reads: reads, Conflicts: conflicts}
 	if t.Conflicts == nil {
 		t.Conflicts = []*vigil.Conflict{}
 	}
@@ -96,10 +97,26 @@ func (s *Store) PersonTimeline(ctx context.Context, actor vigil.Actor, personID 
 	return t, nil
 }
 
+// periodIndexes returns the log indexes [lo, hi) of the entries of the
+// period [from, to) among the log's first size, refusing a period that
+// holds more than maxPersonScan.
+func (s *Store) periodIndexes(ctx context.Context, size int64, from, to time.Time) (lo, hi int64, err error) {
+	if lo, err = s.firstEntryAt(ctx, size, from); err != nil {
+		return 0, 0, err
+	}
+	if hi, err = s.firstEntryAt(ctx, size, to); err != nil {
+		return 0, 0, err
+	}
+	if hi-lo > maxPersonScan {
+		return 0, 0, vigil.Errorf(vigil.EINVALID, "The log holds %d entries in that period; choose a shorter period (at most %d entries are read at once).", hi-lo, maxPersonScan)
+	}
+	return lo, hi, nil
+}
+
 // firstEntryAt returns the index of the first of the log's first size
 // entries whose time is at or after at (size when there is none). Entry
 // times follow log order but for the few milliseconds of a batch, so a
-// binary search finds the boundary; personRecords checks each time itself.
+// binary search finds the boundary; personIndexes checks each time itself.
 func (s *Store) firstEntryAt(ctx context.Context, size int64, at time.Time) (int64, error) {
 	var ferr error
 	i := sort.Search(int(size), func(i int) bool {
@@ -122,58 +139,91 @@ func (s *Store) firstEntryAt(ctx context.Context, size int64, at time.Time) (int
 	return int64(i), ferr
 }
 
-// personRecords reads entries [lo, hi) and keeps those the person made or
-// that are about one of objects (their account, their conflicts of
-// interest), in the period, at most vigil.MaxPersonTimelineEntries of them.
-func (s *Store) personRecords(ctx context.Context, personID string, objects []string, lo, hi int64, from, to time.Time) ([]caseRecord, bool, error) {
+// personIndexes reads entries [lo, hi) and returns the indexes, in log
+// order, of those in the period that the person made or that are about one
+// of objects (their account, their conflicts of interest), with the count
+// of reads the person made among them. Only the entries are read, not the
+// records they commit to: the page's are read afterwards (recordsAt).
+func (s *Store) personIndexes(ctx context.Context, personID string, objects []string, lo, hi int64, from, to time.Time) ([]int64, int, error) {
 	keys := make([][]byte, len(objects))
 	for i, o := range objects {
 		keys[i] = []byte(o)
 	}
-	mentions := func(entry []byte) bool {
-		for _, k := range keys {
-			if bytes.Contains(entry, k) {
-				return true
-			}
-		}
-		return false
+	rows, err := s.query(ctx, `SELECT idx, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`, lo, hi)
+	if err != nil {
+		return nil, 0, internal("read log", err)
 	}
-	return s.periodRecords(ctx, lo, hi, from, to, mentions, func(e *ledger.Entry) bool {
-		return e.Actor == personID || slices.Contains(objects, e.Object)
-	})
+	defer rows.Close()
+	var idxs []int64
+	reads := 0
+	for rows.Next() {
+		var idx int64
+		var data []byte
+		if err := rows.Scan(&idx, &data); err != nil {
+			return nil, 0, internal("read log", err)
+		}
+		// A cheap test of the raw entry first: most entries name none of them.
+		if !slices.ContainsFunc(keys, func(k []byte) bool { return bytes.Contains(data, k) }) {
+			continue
+		}
+		e, err := ledger.ParseEntry(data)
+		if err != nil {
+			return nil, 0, internal(fmt.Sprintf("log entry %d", idx), err)
+		}
+		at, _ := time.Parse(ledger.TimeFormat, e.Time)
+		if at.Before(from) || !at.Before(to) || e.Actor != personID && !slices.Contains(objects, e.Object) {
+			continue
+		}
+		idxs = append(idxs, idx)
+		if e.Actor == personID && isRead(e.Kind) {
+			reads++
+		}
+	}
+	return idxs, reads, rows.Err()
 }
 
-// periodRecords reads entries [lo, hi) and keeps those in the period that
-// pass maybe (a cheap test of the raw entry; nil passes all) and keep, at
-// most vigil.MaxPersonTimelineEntries of them; it reports whether there
-// were more.
-func (s *Store) periodRecords(ctx context.Context, lo, hi int64, from, to time.Time, maybe func([]byte) bool, keep func(*ledger.Entry) bool) ([]caseRecord, bool, error) {
+// isRead reports whether a log entry of this kind is a read: the case
+// (or another record) opened, or seen in a list.
+func isRead(kind string) bool { return kind == "record.viewed" || kind == "record.listed" }
+
+// recordsAt returns the log entries at idxs (ascending) with their records.
+func (s *Store) recordsAt(ctx context.Context, idxs []int64) ([]caseRecord, error) {
+	recs := make([]caseRecord, 0, len(idxs))
+	for len(idxs) > 0 {
+		n := min(len(idxs), 500)
+		args := make([]any, n)
+		for i, x := range idxs[:n] {
+			args[i] = x
+		}
+		part, err := s.recordsWhere(ctx, `e.idx `+inList(n), args...)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, part...)
+		idxs = idxs[n:]
+	}
+	return recs, nil
+}
+
+// recordsWhere returns the log entries that match where, with their
+// records, in log order.
+func (s *Store) recordsWhere(ctx context.Context, where string, args ...any) ([]caseRecord, error) {
 	rows, err := s.query(ctx, `SELECT e.idx, e.data, st.salt, st.state FROM log_entries e LEFT JOIN log_states st ON st.idx = e.idx
-		WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx`, lo, hi)
+		WHERE `+where+` ORDER BY e.idx`, args...)
 	if err != nil {
-		return nil, false, internal("read log", err)
+		return nil, internal("read log", err)
 	}
 	defer rows.Close()
 	var recs []caseRecord
 	for rows.Next() {
 		var r caseRecord
 		if err := rows.Scan(&r.item.Index, &r.item.Entry, &r.item.Salt, &r.item.State); err != nil {
-			return nil, false, internal("read log", err)
-		}
-		if maybe != nil && !maybe(r.item.Entry) {
-			continue
-		}
-		if r.entry, err = ledger.ParseEntry(r.item.Entry); err != nil {
-			return nil, false, internal(fmt.Sprintf("log entry %d", r.item.Index), err)
-		}
-		at, _ := time.Parse(ledger.TimeFormat, r.entry.Time)
-		if at.Before(from) || !at.Before(to) || keep != nil && !keep(r.entry) {
-			continue
-		}
-		if len(recs) == vigil.MaxPersonTimelineEntries {
-			return recs, true, nil
+			return nil, internal("read log", err)
 		}
 		recs = append(recs, r)
 	}
-	return recs, false, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("read log", err)
+	}
+	return recs, nil
 }

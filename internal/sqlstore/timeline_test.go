@@ -39,15 +39,15 @@ func TestCaseTimelineListsEveryRead(t *testing.T) {
 
 		// Those without the grant are refused, and the refusal is in the log.
 		for _, who := range []string{"social.worker", "admin", "scrutiny"} {
-			if _, err := e.store.CaseTimeline(ctx, e.user(t, who), cs.ID); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			if _, err := e.store.CaseTimeline(ctx, e.user(t, who), cs.ID, allEntries); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 				t.Errorf("%s opened the timeline: err = %v", who, err)
 			}
 		}
-		if _, err := e.store.CaseTimeline(ctx, e.user(t, "investigator"), "not-a-case"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+		if _, err := e.store.CaseTimeline(ctx, e.user(t, "investigator"), "not-a-case", allEntries); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("timeline of a bad id: err = %v", err)
 		}
 
-		tl, err := e.store.CaseTimeline(ctx, e.user(t, "investigator"), cs.ID)
+		tl, err := e.store.CaseTimeline(ctx, e.user(t, "investigator"), cs.ID, allEntries)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,18 +189,18 @@ func TestPersonTimeline(t *testing.T) {
 			}
 		}
 		after := time.Now().Add(time.Minute)
-		if _, err := e.store.PersonTimeline(ctx, e.user(t, "social.worker"), tm.ID, before, after); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+		if _, err := e.store.PersonTimeline(ctx, e.user(t, "social.worker"), tm.ID, before, after, allEntries); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("a social worker saw a person timeline: err = %v", err)
 		}
-		if _, err := e.store.PersonTimeline(ctx, e.user(t, "investigator"), tm.ID, after, before); vigil.ErrorCode(err) != vigil.EINVALID {
+		if _, err := e.store.PersonTimeline(ctx, e.user(t, "investigator"), tm.ID, after, before, allEntries); vigil.ErrorCode(err) != vigil.EINVALID {
 			t.Errorf("a period ending before it starts: err = %v", err)
 		}
-		pt, err := e.store.PersonTimeline(ctx, e.user(t, "investigator"), tm.ID, before, after)
+		pt, err := e.store.PersonTimeline(ctx, e.user(t, "investigator"), tm.ID, before, after, allEntries)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if pt.Person.ID != tm.ID || pt.Truncated {
-			t.Errorf("timeline of %s, truncated %v", pt.Person.ID, pt.Truncated)
+		if pt.Person.ID != tm.ID || pt.Paging.Later != 0 {
+			t.Errorf("timeline of %s, paging %+v", pt.Person.ID, pt.Paging)
 		}
 		cp, err := ledger.OpenCheckpoint([]byte(pt.Checkpoint), e.key.Verifier())
 		if err != nil {
@@ -244,3 +244,7 @@ func TestPersonTimeline(t *testing.T) {
 		}
 	})
 }
+
+// allEntries asks for a timeline's entries on one page, for tests of
+// what a timeline holds rather than of its paging.
+var allEntries = vigil.TimelinePage{Limit: vigil.MaxTimelinePage}

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -100,14 +102,35 @@ func mentionSummary(m *vigil.Mention) string {
 	return string(m.Kind) + ": " + strings.Join(parts, ", ")
 }
 
+// linkReview shows a page of the review queue (?page=, from 1).
 func (s *Server) linkReview(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	ls, err := s.svc.(vigil.LinkService).ReviewQueue(r.Context(), vigil.UserActor(u), 50)
+	n, err := numberedPage(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	size := vigil.DefaultReviewPage
+	q, err := s.svc.(vigil.LinkService).ReviewQueue(r.Context(), vigil.UserActor(u), (n-1)*size, size)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if q.Total > 0 && q.Offset >= q.Total {
+		// Past the end, as when the last link of the last page was
+		// decided: the last page has what is left.
+		http.Redirect(w, r, withQuery(r, map[string]string{"page": strconv.Itoa((q.Total + size - 1) / size)}), http.StatusSeeOther)
+		return
+	}
 	s.render(w, r, http.StatusOK, "links_review", &Page{Title: "Links to review", Nav: "links", Notice: noticeOf(r),
-		Data: linksData{Links: ls, Back: "/links/review", CanDecide: true}})
+		Data: reviewData{Queue: q, Links: linksData{Links: q.Links, Back: withQuery(r, nil), CanDecide: true},
+			Pager: numberedPager(r, "queue-pages", "links", n, size, len(q.Links)+q.Withheld, q.Total)}})
+}
+
+// reviewData is a page of the review queue.
+type reviewData struct {
+	Queue *vigil.ReviewPage
+	Links linksData
+	Pager pager
 }
 
 // linksData is a list of links with decision forms that return to Back.
@@ -169,23 +192,42 @@ func safeBack(p string) bool {
 	return false
 }
 
+// showEntity shows an entity, and a page of the links among its records
+// and to them (?page=, from 1).
 func (s *Server) showEntity(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	page, err := numberedPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	e, err := s.svc.(vigil.LinkService).Entity(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	size := vigil.DefaultNetworkLinks
+	from := min((page-1)*size, len(e.Links))
+	shown := e.Links[from:min(len(e.Links), from+size)]
 	s.render(w, r, http.StatusOK, "entity", &Page{Title: e.Label, Nav: "links", Notice: noticeOf(r),
-		Data: entityData{Entity: e, Links: linksData{Links: e.Links, Back: "/entities/" + string(e.ID),
-			CanDecide: vigil.Can(u, vigil.ActLinkReview, vigil.Target{})}}})
+		Data: entityData{Entity: e, Links: linksData{Links: shown, Back: withQuery(r, nil),
+			CanDecide: vigil.Can(u, vigil.ActLinkReview, vigil.Target{})},
+			Pager: numberedPager(r, "links-pages", "links", page, size, len(shown), len(e.Links))}})
 }
 
 type entityData struct {
 	*vigil.Entity
 	Links linksData
+	Pager pager
 }
 
+// entityNetwork shows the network around an entity (?hops=, ?to=) and a
+// page of its links (?page=, from 1).
 func (s *Server) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil.User) {
+	page, err := numberedPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	hops := 2
 	if h := r.URL.Query().Get("hops"); h != "" {
 		n, err := strconv.Atoi(h)
@@ -201,7 +243,9 @@ func (s *Server) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil.
 		return
 	}
 	id := vigil.ID(r.PathValue("id"))
-	nw, err := s.svc.(vigil.LinkService).EntityNetwork(r.Context(), vigil.UserActor(u), id, hops, to)
+	size := vigil.DefaultNetworkLinks
+	nw, err := s.svc.(vigil.LinkService).EntityNetwork(r.Context(), vigil.UserActor(u), id,
+		vigil.NetworkQuery{Hops: hops, To: to, LinksOffset: (page - 1) * size, LinksLimit: size})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -214,12 +258,9 @@ func (s *Server) entityNetwork(w http.ResponseWriter, r *http.Request, u *vigil.
 			center = n
 		}
 	}
-	back := "/entities/" + string(id) + "/network"
-	if hops != 2 {
-		back += "?hops=" + strconv.Itoa(hops)
-	}
-	d := networkData{Network: nw, CenterNode: center, Hops: hops, To: to, Label: label, SVG: networkSVG(nw),
-		Links: linksData{Links: nw.Links, Back: back, CanDecide: vigil.Can(u, vigil.ActLinkReview, vigil.Target{})}}
+	d := networkData{Network: nw, CenterNode: center, Hops: hops, To: to, Label: label, SVG: networkSVG(nw), NamedWith: namedWith(nw, label),
+		Links: linksData{Links: nw.Links, Back: withQuery(r, nil), CanDecide: vigil.Can(u, vigil.ActLinkReview, vigil.Target{})},
+		Pager: numberedPager(r, "links-pages", "links", page, size, len(nw.Links), nw.LinksTotal)}
 	s.render(w, r, http.StatusOK, "entity_network", &Page{Title: "Network around " + center.Label, Nav: "links", Notice: noticeOf(r), Data: d})
 }
 
@@ -230,7 +271,40 @@ type networkData struct {
 	To         vigil.ID
 	Label      map[vigil.ID]string
 	SVG        template.HTML
+	NamedWith  map[vigil.ID]string // per entity, those it shares reports with, in words
 	Links      linksData
+	Pager      pager
+}
+
+// namedWith says, for each entity of a network, which others are named in
+// the same reports and in how many, most first: "Kayleigh Example (3),
+// Star Kebabs (1)". The table of entities carries the connections as
+// text, so that the page grows with the entities, not their connections.
+func namedWith(nw *vigil.Network, label map[vigil.ID]string) map[vigil.ID]string {
+	type peer struct {
+		label   string
+		reports int
+	}
+	peers := map[vigil.ID][]peer{}
+	for _, e := range nw.Edges {
+		peers[e.From] = append(peers[e.From], peer{label[e.To], len(e.Concerns)})
+		peers[e.To] = append(peers[e.To], peer{label[e.From], len(e.Concerns)})
+	}
+	out := make(map[vigil.ID]string, len(peers))
+	for id, ps := range peers {
+		slices.SortFunc(ps, func(a, b peer) int {
+			if c := cmp.Compare(b.reports, a.reports); c != 0 {
+				return c
+			}
+			return strings.Compare(a.label, b.label)
+		})
+		words := make([]string, len(ps))
+		for i, p := range ps {
+			words[i] = p.label + " (" + strconv.Itoa(p.reports) + ")"
+		}
+		out[id] = strings.Join(words, ", ")
+	}
+	return out
 }
 
 // hotspotsData is the hotspots page: the list for the period chosen.

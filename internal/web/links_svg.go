@@ -34,14 +34,35 @@ func networkSVG(nw *vigil.Network) template.HTML {
 	fmt.Fprintf(&b, `<title id="network-title">Network around %s</title>`, html.EscapeString(centerLabel(nw)))
 	fmt.Fprintf(&b, `<desc id="network-desc">%d entities and %d connections; the table below lists them with their evidence.</desc>`,
 		len(nw.Nodes), len(nw.Edges))
+	// The lines of one colour and width are one path, so that the
+	// picture's size grows with its entities, not with their connections;
+	// the path's lines are drawn last, over the others.
+	type pen struct {
+		onPath bool
+		width  int
+	}
+	lines := map[pen]*strings.Builder{}
 	for _, e := range nw.Edges {
 		p, q := pos[string(e.From)], pos[string(e.To)]
-		stroke, w := "#b1b4b6", 1+min(len(e.Concerns), 5)
-		if onPath[[2]vigil.ID{e.From, e.To}] {
-			stroke = "#1d70b8"
-			w += 2
+		k := pen{onPath[[2]vigil.ID{e.From, e.To}], 1 + min(len(e.Concerns), 5)}
+		if k.onPath {
+			k.width += 2
 		}
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%d"/>`, p.X, p.Y, q.X, q.Y, stroke, w)
+		if lines[k] == nil {
+			lines[k] = &strings.Builder{}
+		}
+		fmt.Fprintf(lines[k], "M%.1f %.1fL%.1f %.1f", p.X, p.Y, q.X, q.Y)
+	}
+	for _, onPath := range []bool{false, true} {
+		for w := 1; w <= 8; w++ {
+			if d := lines[pen{onPath, w}]; d != nil {
+				stroke := "#b1b4b6"
+				if onPath {
+					stroke = "#1d70b8"
+				}
+				fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="%d"/>`, d, stroke, w)
+			}
+		}
 	}
 	palette := []string{"#1d70b8", "#00703c", "#f47738", "#4c2c92", "#d4351c", "#5694ca", "#85994b", "#912b88"}
 	for _, n := range nw.Nodes {

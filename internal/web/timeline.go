@@ -34,23 +34,25 @@ func init() {
 
 type timelineData struct {
 	*vigil.Timeline
-	Reads     int
 	CanExport bool
+	Pager     pager
 }
 
+// caseTimeline shows a page of the case's entries (?start= or ?before=,
+// log indexes; the earliest by default).
 func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	svc := s.svc.(vigil.TimelineService)
-	tl, err := svc.CaseTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	page, err := timelinePage(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := timelineData{Timeline: tl, CanExport: vigil.CanExportCase(u, tl.Case)}
-	for _, e := range tl.Entries {
-		if e.Read {
-			d.Reads++
-		}
+	svc := s.svc.(vigil.TimelineService)
+	tl, err := svc.CaseTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
+	d := timelineData{Timeline: tl, CanExport: vigil.CanExportCase(u, tl.Case), Pager: timelinePager(r, "timeline-pages", len(tl.Entries), tl.Paging)}
 	s.render(w, r, http.StatusOK, "timeline", &Page{Title: "Who knew what: case " + tl.CaseRef, Data: d})
 }
 
@@ -77,16 +79,21 @@ type personTimelineData struct {
 	*vigil.PersonTimeline
 	PersonID vigil.ID
 	From, To string // the period as entered, YYYY-MM-DD, the end inclusive
-	Reads    int
+	Pager    pager
 }
 
 // personTimeline shows what a member of staff did and read in a period
 // (?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included; the last 30 days
-// by default).
+// by default), a page at a time (?start= or ?before=, log indexes).
 func (s *Server) personTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
 	if !vigil.Can(u, vigil.ActTimelineView, vigil.Target{}) {
 		// As for a page that is not there: nothing to learn by probing.
 		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "There is no page at this address. Check it, or go to the start page."))
+		return
+	}
+	page, err := timelinePage(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	svc := s.svc.(vigil.TimelineService)
@@ -105,9 +112,8 @@ func (s *Server) personTimeline(w http.ResponseWriter, r *http.Request, u *vigil
 	if terr != nil {
 		errs = append(errs, vigil.FieldError{Field: "to", Message: "Enter the last day as a date, for example 2026-03-31"})
 	}
-	var err error
 	if errs == nil {
-		d.PersonTimeline, err = svc.PersonTimeline(r.Context(), vigil.UserActor(u), d.PersonID, from, to.AddDate(0, 0, 1))
+		d.PersonTimeline, err = svc.PersonTimeline(r.Context(), vigil.UserActor(u), d.PersonID, from, to.AddDate(0, 0, 1), page)
 		if vigil.ErrorCode(err) == vigil.EINVALID {
 			errs = []vigil.FieldError{{Field: "from", Message: vigil.ErrorMessage(err)}}
 		} else if err != nil {
@@ -119,43 +125,54 @@ func (s *Server) personTimeline(w http.ResponseWriter, r *http.Request, u *vigil
 	if errs != nil {
 		status = http.StatusUnprocessableEntity
 	} else {
-		for _, e := range d.Entries {
-			if e.Read && e.ActorID == d.Person.ID {
-				d.Reads++
-			}
-		}
+		d.Pager = timelinePager(r, "timeline-pages", len(d.Entries), d.Paging)
 	}
 	s.render(w, r, status, "person_timeline", &Page{Title: "Who knew what: a person's activity", Errors: errs,
 		Form: Form{"from": d.From, "to": d.To}, Data: d})
 }
 
-// childTimeline shows every entry about every case of the child of a case.
+// childTimeline shows every entry about every case of the child of a
+// case, a page at a time (?start= or ?before=, log indexes).
 func (s *Server) childTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	tl, err := s.svc.(vigil.TimelineService).ChildTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")))
+	page, err := timelinePage(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "child_timeline", &Page{Title: "Who knew what: a child's cases", Data: childTimelineData{ChildTimeline: tl, CaseID: vigil.ID(r.PathValue("id"))}})
+	tl, err := s.svc.(vigil.TimelineService).ChildTimeline(r.Context(), vigil.UserActor(u), vigil.ID(r.PathValue("id")), page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "child_timeline", &Page{Title: "Who knew what: a child's cases", Data: childTimelineData{ChildTimeline: tl,
+		CaseID: vigil.ID(r.PathValue("id")), Pager: timelinePager(r, "timeline-pages", len(tl.Entries), tl.Paging)}})
 }
 
 type childTimelineData struct {
 	*vigil.ChildTimeline
 	CaseID vigil.ID // the case asked for
+	Pager  pager
 }
 
 // periodTimelineData is the period page: the timeline, or the form with its mistakes.
 type periodTimelineData struct {
 	*vigil.PeriodTimeline
 	From, To string // as entered, YYYY-MM-DD, the end inclusive
+	Pager    pager
 }
 
 // periodTimeline shows everything logged in a period (?from=&to=, days in
-// UK time, both included; today by default), for those who may see the
-// whole log's contents (investigators, commissioners).
+// UK time, both included; today by default), a page at a time (?start=
+// or ?before=, log indexes), for those who may see the whole log's
+// contents (investigators, commissioners).
 func (s *Server) periodTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
 	if !vigil.Can(u, vigil.ActTimelineView, vigil.Target{Everything: true}) {
 		s.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "There is no page at this address. Check it, or go to the start page."))
+		return
+	}
+	page, err := timelinePage(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	today := vigil.Now().In(vigil.London).Format(time.DateOnly)
@@ -173,8 +190,7 @@ func (s *Server) periodTimeline(w http.ResponseWriter, r *http.Request, u *vigil
 		errs = append(errs, vigil.FieldError{Field: "to", Message: "Enter the last day as a date, for example 2026-03-31"})
 	}
 	if errs == nil {
-		var err error
-		d.PeriodTimeline, err = s.svc.(vigil.TimelineService).PeriodTimeline(r.Context(), vigil.UserActor(u), from, to.AddDate(0, 0, 1))
+		d.PeriodTimeline, err = s.svc.(vigil.TimelineService).PeriodTimeline(r.Context(), vigil.UserActor(u), from, to.AddDate(0, 0, 1), page)
 		if vigil.ErrorCode(err) == vigil.EINVALID {
 			errs = []vigil.FieldError{{Field: "from", Message: vigil.ErrorMessage(err)}}
 		} else if err != nil {
@@ -185,6 +201,8 @@ func (s *Server) periodTimeline(w http.ResponseWriter, r *http.Request, u *vigil
 	status := http.StatusOK
 	if errs != nil {
 		status = http.StatusUnprocessableEntity
+	} else {
+		d.Pager = timelinePager(r, "timeline-pages", len(d.Entries), d.Paging)
 	}
 	s.render(w, r, status, "period_timeline", &Page{Title: "Who knew what: everything in a period", Errors: errs,
 		Form: Form{"from": d.From, "to": d.To}, Data: d})
