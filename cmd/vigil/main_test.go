@@ -431,3 +431,23 @@ func TestVerifyDBChecksSealedSpeakUp(t *testing.T) {
 		t.Errorf("exit %d, output does not name %q:\n%s", code, want, stdout)
 	}
 }
+
+// TestVerifyDBRefusesOlderSchema: a database that an older vigil wrote
+// (here: one whose last store migration is not recorded) is refused at
+// once with the command that brings it up to date, rather than failing
+// after minutes on a missing table; verify itself writes nothing.
+func TestVerifyDBRefusesOlderSchema(t *testing.T) {
+	dsn, key := seeded(t)
+	db, err := sqldb.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Writer.Exec(`DELETE FROM schema_migrations WHERE set_name = 'store' AND version = (SELECT MAX(version) FROM schema_migrations WHERE set_name = 'store')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, stdout, stderr := runVigil(t, "verify", "--db", dsn, "--key", key.VerifierKey())
+	if code == 0 || !strings.Contains(stderr, "vigil migrate --db") || !strings.Contains(stderr, "1 migrations not applied") {
+		t.Errorf("exit %d on an older schema; stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

@@ -72,6 +72,16 @@ func verifyDB(ctx context.Context, dsn, key string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
+	// Fail at once, not after reading millions of rows, when the database
+	// predates this vigil: verify never writes, so it does not migrate.
+	pending, err := sqlstore.PendingMigrations(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("the database's schema is older than this vigil (%d migrations not applied, first %s): run `vigil migrate --db %s` first, or verify with the vigil that wrote it",
+			len(pending), pending[0], sqldb.Redact(dsn))
+	}
 	var progress func(done, total int64)
 	if isTerminal(stderr) {
 		progress = func(done, total int64) {

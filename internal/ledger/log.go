@@ -218,3 +218,8 @@ func (l *Log) unavailable(err error) error {
 	l.logger.Error("log write failed", slog.String("error", err.Error()))
 	return &vigil.Error{Code: vigil.EUNAVAILABLE, Message: "The record could not be saved, so nothing was recorded. Please try again in a moment; if it keeps happening, tell your administrator."}
 }
+
+// PendingMigrations names the log's migrations not yet applied to db.
+func PendingMigrations(ctx context.Context, db *sqldb.DB) ([]string, error) {
+	return db.Pending(ctx, "ledger", migrations, "migrations/"+string(db.Engine))
+}

@@ -24,13 +24,28 @@ func (db *DB) Migrate(ctx context.Context, set string, fsys fs.FS, dir string) e
 		PRIMARY KEY (set_name, version))`); err != nil {
 		return fmt.Errorf("migrate %s: %w", set, err)
 	}
+	todo, err := migrationFiles(set, fsys, dir)
+	if err != nil {
+		return err
+	}
+	for _, m := range todo {
+		if err := db.applyMigration(ctx, set, fsys, path.Join(dir, m.name), m.version, m.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type migration struct {
+	version int64
+	name    string
+}
+
+// migrationFiles lists the migrations in dir of fsys in version order.
+func migrationFiles(set string, fsys fs.FS, dir string) ([]migration, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return fmt.Errorf("migrate %s: %w", set, err)
-	}
-	type migration struct {
-		version int64
-		name    string
+		return nil, fmt.Errorf("migrate %s: %w", set, err)
 	}
 	var todo []migration
 	for _, e := range entries {
@@ -41,17 +56,56 @@ func (db *DB) Migrate(ctx context.Context, set string, fsys fs.FS, dir string) e
 		num, _, ok := strings.Cut(name, "_")
 		v, err := strconv.ParseInt(num, 10, 64)
 		if !ok || err != nil {
-			return fmt.Errorf("migrate %s: file %s is not named NNNN_description.sql", set, name)
+			return nil, fmt.Errorf("migrate %s: file %s is not named NNNN_description.sql", set, name)
 		}
 		todo = append(todo, migration{v, name})
 	}
 	sort.Slice(todo, func(i, j int) bool { return todo[i].version < todo[j].version })
-	for _, m := range todo {
-		if err := db.applyMigration(ctx, set, fsys, path.Join(dir, m.name), m.version, m.name); err != nil {
-			return err
+	return todo, nil
+}
+
+// Pending names, in order, the migrations in dir of fsys that set has not
+// yet applied, without applying any: a reader such as `vigil verify`,
+// which never writes, uses it to refuse a database older than its code
+// rather than fail halfway on a missing table.
+func (db *DB) Pending(ctx context.Context, set string, fsys fs.FS, dir string) ([]string, error) {
+	all, err := migrationFiles(set, fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	if db.Engine == Postgres {
+		exists = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`
+	}
+	var n int
+	if err := db.Reader.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+		return nil, fmt.Errorf("migrations of %s: %w", set, err)
+	}
+	applied := map[int64]bool{}
+	if n > 0 {
+		rows, err := db.Reader.QueryContext(ctx, db.Rebind(`SELECT version FROM schema_migrations WHERE set_name = ?`), set)
+		if err != nil {
+			return nil, fmt.Errorf("migrations of %s: %w", set, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v int64
+			if err := rows.Scan(&v); err != nil {
+				return nil, fmt.Errorf("migrations of %s: %w", set, err)
+			}
+			applied[v] = true
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("migrations of %s: %w", set, err)
 		}
 	}
-	return nil
+	var pending []string
+	for _, m := range all {
+		if !applied[m.version] {
+			pending = append(pending, set+"/"+m.name)
+		}
+	}
+	return pending, nil
 }
 
 func (db *DB) applyMigration(ctx context.Context, set string, fsys fs.FS, file string, version int64, name string) error {

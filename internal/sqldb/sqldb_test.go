@@ -277,3 +277,37 @@ func TestRebindAndPlaceholders(t *testing.T) {
 		})
 	}
 }
+
+// TestPendingMigrations names what Migrate would apply, without applying
+// it: everything on a database that has never been migrated, then nothing,
+// then only a migration added later.
+func TestPendingMigrations(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		fsys := migrations()
+		got, err := db.Pending(ctx, "test", fsys, "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"test/1_widgets.sql", "test/2_colour.sql", "test/10_first_row.sql"}, got); diff != "" {
+			t.Errorf("pending before any migration (-want +got):\n%s", diff)
+		}
+		if err := db.Migrate(ctx, "test", fsys, "m"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.Pending(ctx, "test", fsys, "m"); err != nil || len(got) != 0 {
+			t.Errorf("pending after migrating = %v, %v; want none", got, err)
+		}
+		fsys["m/11_later.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE later (id INTEGER PRIMARY KEY)`)}
+		got, err = db.Pending(ctx, "test", fsys, "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"test/11_later.sql"}, got); diff != "" {
+			t.Errorf("pending after a new file (-want +got):\n%s", diff)
+		}
+		if got := applied(t, db, "test"); len(got) != 3 {
+			t.Errorf("Pending applied something: %v", got)
+		}
+	})
+}

@@ -192,7 +192,7 @@ func where(def *tableDef, p vigil.ReportPeriod, scope string, scopeArgs []any) (
 // count runs def's unit over p and returns its counts.
 func (s *Store) count(ctx context.Context, def *tableDef, now time.Time, p vigil.ReportPeriod, scope string, scopeArgs []any) (agg, error) {
 	w, wargs := where(def, p, scope, scopeArgs)
-	q := `SELECT u.r, u.c, COUNT(*), CAST(COALESCE(SUM(u.v), 0) AS DOUBLE PRECISION) FROM (` + def.unit.sqlFor(scope) + `) u` + w + ` GROUP BY u.r, u.c`
+	q := `SELECT u.r, u.c, COUNT(*), COALESCE(SUM(CAST(u.v AS DOUBLE PRECISION)), 0) FROM (` + def.unit.sqlFor(scope) + `) u` + w + ` GROUP BY u.r, u.c`
 	rows, err := s.query(ctx, q, append(def.unit.args(now, p), wargs...)...)
 	if err != nil {
 		return nil, internal("count "+def.key, err)
@@ -419,7 +419,7 @@ func (s *Store) trendOf(ctx context.Context, d *dashboardDef, now time.Time, p v
 	bucket.WriteString(" ELSE -1 END")
 	span := vigil.ReportPeriod{From: years[0].From, To: years[len(years)-1].To}
 	w, wargs := where(def, span, scope, scopeArgs)
-	q := `SELECT ` + bucket.String() + `, u.r, u.c, COUNT(*), CAST(COALESCE(SUM(u.v), 0) AS DOUBLE PRECISION) FROM (` + def.unit.sqlFor(scope) + `) u` + w + ` GROUP BY 1, 2, 3`
+	q := `SELECT ` + bucket.String() + `, u.r, u.c, COUNT(*), COALESCE(SUM(CAST(u.v AS DOUBLE PRECISION)), 0) FROM (` + def.unit.sqlFor(scope) + `) u` + w + ` GROUP BY 1, 2, 3`
 	args := append(append(bargs, def.unit.args(now, span)...), wargs...)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
@@ -625,7 +625,7 @@ func (s *Store) FigureCases(ctx context.Context, actor vigil.Actor, dr vigil.Dri
 			}
 			measures[id] = a
 			return nil
-		}, `SELECT u.case_id, COUNT(*), CAST(COALESCE(SUM(u.v), 0) AS DOUBLE PRECISION) FROM (`+def.unit.sqlFor(scope)+`) u`+w+
+		}, `SELECT u.case_id, COUNT(*), COALESCE(SUM(CAST(u.v AS DOUBLE PRECISION)), 0) FROM (`+def.unit.sqlFor(scope)+`) u`+w+
 			` AND u.case_id IN (`+strings.Join(marks, ", ")+`) GROUP BY u.case_id`, margs...)
 		if err != nil {
 			return nil, internal("figure cases", err)

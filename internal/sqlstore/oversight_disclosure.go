@@ -98,7 +98,7 @@ func (s *Store) atoms(ctx context.Context, f *family, tabs []famTable, now time.
 		q.WriteString(", " + ft.def.unit.r + ", " + ft.def.unit.c)
 		args = append(args, ft.def.unit.rcArgs(now)...)
 	}
-	q.WriteString(", COUNT(*), CAST(COALESCE(SUM(" + f.v + "), 0) AS DOUBLE PRECISION) FROM " + f.from + " WHERE " + f.t + " >= ? AND " + f.t + " < ?")
+	q.WriteString(", COUNT(*), COALESCE(SUM(CAST(" + f.v + " AS DOUBLE PRECISION)), 0) FROM " + f.from + " WHERE " + f.t + " >= ? AND " + f.t + " < ?")
 	args = append(args, micros(fy.From), micros(fy.To))
 	if f.where != "" {
 		q.WriteString(" AND " + f.where)

@@ -707,3 +707,28 @@ func TestCoreDataSetLoggedFirst(t *testing.T) {
 		e.verify(t)
 	})
 }
+
+// TestLongDurationsDoNotOverflow: the dashboards sum durations in
+// microseconds, and over a region's million concerns those sums outgrow a
+// 64-bit integer (SQLite then fails with "integer overflow"). Three
+// concerns each recorded about 127,000 years late reach that sum here.
+func TestLongDurationsDoNotOverflow(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		var n int
+		if err := e.db.Reader.QueryRow(`SELECT COUNT(*) FROM concerns`).Scan(&n); err != nil || n < 3 {
+			t.Fatalf("need three concerns, have %d (%v)", n, err)
+		}
+		if _, err := e.db.Writer.ExecContext(ctx, `UPDATE concerns SET recorded_at = received_at + 4000000000000000000`); err != nil {
+			t.Fatal(err)
+		}
+		p := vigil.Last12Months(vigil.Now())
+		d, err := e.store.Dashboard(ctx, e.user(t, "scrutiny"), vigil.TopicDelay, p)
+		if err != nil {
+			t.Fatalf("delay dashboard: %v", err)
+		}
+		if d.Trend == nil || len(d.Trend.Series) == 0 {
+			t.Fatalf("delay dashboard has no trend: %+v", d.Trend)
+		}
+	})
+}

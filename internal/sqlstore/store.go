@@ -198,3 +198,15 @@ func (s *Store) logReads(ctx context.Context, actor vigil.ID, kind, objectType s
 		return nil
 	})
 }
+
+// PendingMigrations names the migrations, the log's and the store's, not
+// yet applied to db. `vigil verify` refuses a database with any: it reads
+// and never writes, so it cannot bring an older schema up to date itself.
+func PendingMigrations(ctx context.Context, db *sqldb.DB) ([]string, error) {
+	pending, err := ledger.PendingMigrations(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	own, err := db.Pending(ctx, "store", migrations, "migrations/"+string(db.Engine))
+	return append(pending, own...), err
+}
