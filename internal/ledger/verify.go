@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"slices"
@@ -55,13 +56,51 @@ func (r *Report) add(kind, record, format string, args ...any) {
 }
 
 // objectState is what verification remembers of an object's latest entry.
+// It holds no pointers and is kept in one slice (objectTable), because a
+// region's log has tens of millions of objects: fixed arrays rather than
+// slices, a flag rather than the Op string, so that each costs some 70
+// bytes and the garbage collector has nothing to scan in them.
 type objectState struct {
 	idx        int64
 	version    int64
-	op         Op
-	salt       []byte
-	commitment []byte
-	seen       bool
+	commitment [sha256.Size]byte
+	salt       [SaltSize]byte
+	hasSalt    bool // false when the state was missing (already reported)
+	deleted    bool // the latest entry is a deletion
+	seen       bool // a row of the table matched it
+}
+
+// objectTable is every object's latest state, found by key.
+type objectTable struct {
+	index  map[objectKey]int32
+	states []objectState
+	types  map[string]string // one copy of each object type, shared by the keys
+}
+
+func newObjectTable() *objectTable {
+	return &objectTable{index: map[objectKey]int32{}, types: map[string]string{}}
+}
+
+// get returns key's state, or nil. The pointer is valid until the next add.
+func (t *objectTable) get(key objectKey) *objectState {
+	i, ok := t.index[key]
+	if !ok {
+		return nil
+	}
+	return &t.states[i]
+}
+
+// add makes a state for key, which must not have one yet.
+func (t *objectTable) add(key objectKey) *objectState {
+	typ, ok := t.types[key.typ]
+	if !ok {
+		typ = key.typ
+		t.types[typ] = typ
+	}
+	key.typ = typ
+	t.index[key] = int32(len(t.states))
+	t.states = append(t.states, objectState{})
+	return &t.states[len(t.states)-1]
 }
 
 // objectKey names an object: a tracked table and a row id, or an event's
@@ -121,14 +160,14 @@ func VerifyDB(ctx context.Context, db *sqldb.DB, vkey string, tables []string, p
 		known[t] = true
 	}
 	var keys []objectKey
-	for key, o := range objects {
-		if o.op == OpPut && !known[key.typ] {
+	for key, i := range objects.index {
+		if !objects.states[i].deleted && !known[key.typ] {
 			keys = append(keys, key)
 		}
 	}
 	sortKeys(keys)
 	for _, key := range keys {
-		r.add("table-unknown", key.String(), "log entry %d records a state of a table this verifier does not know", objects[key].idx)
+		r.add("table-unknown", key.String(), "log entry %d records a state of a table this verifier does not know", objects.get(key).idx)
 	}
 	return r, nil
 }
@@ -267,9 +306,9 @@ func pipeline[T any](ctx context.Context, produce func(ctx context.Context, emit
 // verifyEntries reads every entry in order, checks its encoding and
 // commitment, and returns the tree rebuilt from the entries and each
 // object's latest state entry.
-func verifyEntries(ctx context.Context, db *sqldb.DB, r *Report, total int64, progress func(done, total int64)) (*memTree, map[objectKey]*objectState, error) {
+func verifyEntries(ctx context.Context, db *sqldb.DB, r *Report, total int64, progress func(done, total int64)) (*memTree, *objectTable, error) {
 	tree := &memTree{hashes: make([]tlog.Hash, 0, tlog.StoredHashCount(total))}
-	objects := map[objectKey]*objectState{}
+	objects := newObjectTable()
 	var pos int64
 	var lastTime string // the time of the last entry, already checked
 	err := pipeline(ctx, func(ctx context.Context, emit func(logRow) error) error {
@@ -307,20 +346,21 @@ func verifyEntries(ctx context.Context, db *sqldb.DB, r *Report, total int64, pr
 			return nil
 		}
 		key := objectKey{e.Type, e.Object}
-		o := objects[key]
+		o := objects.get(key)
 		switch {
 		case o == nil:
-			o = &objectState{}
-			objects[key] = o
-		case o.op == OpDel:
+			o = objects.add(key)
+		case o.deleted:
 			r.add("entry-order", entryRecord(idx), "%s changes after its deletion in entry %d", key, o.idx)
 		case e.Version != o.version+1:
 			r.add("entry-order", entryRecord(idx), "%s goes from version %d (entry %d) to version %d", key, o.version, o.idx, e.Version)
 		}
-		o.idx, o.version, o.op, o.commitment = idx, e.Version, e.Op, e.Commitment
-		// Copied, so that the object does not keep the row's arena alive;
-		// nil stays nil: the state is missing.
-		o.salt = bytes.Clone(row.salt)
+		o.idx, o.version, o.deleted = idx, e.Version, e.Op == OpDel
+		copy(o.commitment[:], e.Commitment) // parseEntry checked its length
+		// A salt of another length has been reported above (its state no
+		// longer matches the commitment); rows are not compared with it.
+		o.hasSalt = len(row.salt) == SaltSize
+		copy(o.salt[:], row.salt)
 		return nil
 	})
 	if err != nil {
@@ -452,7 +492,7 @@ func verifyCheckpoints(ctx context.Context, db *sqldb.DB, r *Report, v note.Veri
 }
 
 // verifyRows compares each row of table with its latest log entry.
-func verifyRows(ctx context.Context, db *sqldb.DB, r *Report, table string, objects map[objectKey]*objectState) error {
+func verifyRows(ctx context.Context, db *sqldb.DB, r *Report, table string, objects *objectTable) error {
 	err := pipeline(ctx, func(ctx context.Context, emit func(rowState) error) error {
 		rows, err := db.Reader.QueryContext(ctx, "SELECT * FROM "+table)
 		if err != nil {
@@ -476,16 +516,16 @@ func verifyRows(ctx context.Context, db *sqldb.DB, r *Report, table string, obje
 	}, func(row rowState) error {
 		r.Rows++
 		key := objectKey{table, row.id}
-		o := objects[key]
+		o := objects.get(key)
 		switch {
 		case o == nil:
 			r.add("row-inserted", key.String(), "the row has no log entry: it was inserted outside the application")
 			return nil
-		case o.op == OpDel:
+		case o.deleted:
 			r.add("row-inserted", key.String(), "the row exists although log entry %d records its deletion", o.idx)
 		case row.version != o.version:
 			r.add("row-edited", key.String(), "the row is at version %d but its latest log entry %d records version %d", row.version, o.idx, o.version)
-		case o.salt != nil && !bytes.Equal(Commit(o.salt, row.state), o.commitment):
+		case o.hasSalt && !bytes.Equal(Commit(o.salt[:], row.state), o.commitment[:]):
 			r.add("row-edited", key.String(), "the row differs from the state committed in log entry %d (version %d)", o.idx, o.version)
 		}
 		o.seen = true
@@ -495,14 +535,15 @@ func verifyRows(ctx context.Context, db *sqldb.DB, r *Report, table string, obje
 		return err
 	}
 	var missing []objectKey
-	for key, o := range objects {
-		if key.typ == table && !o.seen && o.op == OpPut {
+	for key, i := range objects.index {
+		if o := &objects.states[i]; key.typ == table && !o.seen && !o.deleted {
 			missing = append(missing, key)
 		}
 	}
 	sortKeys(missing)
 	for _, key := range missing {
-		r.add("row-deleted", key.String(), "the row was deleted outside the application (its latest log entry is %d, version %d)", objects[key].idx, objects[key].version)
+		o := objects.get(key)
+		r.add("row-deleted", key.String(), "the row was deleted outside the application (its latest log entry is %d, version %d)", o.idx, o.version)
 	}
 	return nil
 }
