@@ -2,6 +2,7 @@ package link
 
 import (
 	"cmp"
+	"context"
 	"runtime"
 	"slices"
 	"sync"
@@ -197,8 +198,10 @@ func (b *blocks) shared(i, j int32) uint32 {
 // each calls fn once for every candidate pair (i < j), from several
 // goroutines, with the set of rules that found it; w is the worker's number.
 // progress, when not nil, receives the number of generated pairs processed
-// so far.
-func (b *blocks) each(workers int, fn func(w int, i, j int32, rules uint32), progress func(done int64)) {
+// so far. Once ctx is done the workers stop after their current block, so
+// that a long run (a region's millions of pairs) can be interrupted; the
+// caller checks ctx.Err.
+func (b *blocks) each(ctx context.Context, workers int, fn func(w int, i, j int32, rules uint32), progress func(done int64)) {
 	var next atomic.Int64
 	var done atomic.Int64
 	var wg sync.WaitGroup
@@ -208,7 +211,7 @@ func (b *blocks) each(workers int, fn func(w int, i, j int32, rules uint32), pro
 			defer wg.Done()
 			for {
 				k := int(next.Add(1) - 1)
-				if k >= len(b.runs) {
+				if k >= len(b.runs) || ctx.Err() != nil {
 					return
 				}
 				ru := b.runs[k]
@@ -262,7 +265,7 @@ func (b *blocks) each(workers int, fn func(w int, i, j int32, rules uint32), pro
 		}()
 	}
 	wg.Wait()
-	if progress != nil {
+	if progress != nil && ctx.Err() == nil {
 		progress(b.pairs)
 	}
 }
@@ -299,6 +302,6 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 func Candidates(recs []Record, opt Options, fn func(i, j int, rules uint32)) (generated int64, skipped int) {
 	opt.defaults()
 	b := newBlocks(recs, opt.Rules, false, opt.MaxBlock, opt.Workers)
-	b.each(1, func(_ int, i, j int32, rules uint32) { fn(int(i), int(j), rules) }, nil)
+	b.each(context.Background(), 1, func(_ int, i, j int32, rules uint32) { fn(int(i), int(j), rules) }, nil)
 	return b.pairs, b.skipped
 }

@@ -244,7 +244,7 @@ func run(ctx context.Context, recs []Record, nLeft int, cross bool, opt Options)
 	for w := range byRule {
 		byRule[w] = make([]int64, len(opt.Rules))
 	}
-	b.each(opt.Workers, func(w int, i, j int32, rules uint32) {
+	b.each(ctx, opt.Workers, func(w int, i, j int32, rules uint32) {
 		g := Compare(&recs[i], &recs[j])
 		cands[w] = append(cands[w], candidate{i, j, g})
 		wc[w].add(g, rules, masks)

@@ -2,6 +2,7 @@ package link
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -128,5 +129,30 @@ func BenchmarkMatch1M(b *testing.B) {
 func printRules(res *Result) {
 	for _, r := range res.Stats.ByRule {
 		fmt.Printf("    %-45s %10d pairs\n", r.Rule, r.Pairs)
+	}
+}
+
+// TestDedupeStopsWhenCancelled: a run cancelled while it compares pairs
+// stops within a few blocks and says so, rather than comparing every pair
+// first (at region scale, minutes and gigabytes of candidates). One worker,
+// so that blocks are taken in order and the first report comes early.
+func TestDedupeStopsWhenCancelled(t *testing.T) {
+	ms, _ := synthMentions(1, 20000)
+	recs := NormaliseAll(ms)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var last, total int64
+	_, err := Dedupe(ctx, recs, Options{Workers: 1, Progress: func(stage string, done, of int64) {
+		if stage != "comparing pairs" {
+			return
+		}
+		last, total = done, of
+		cancel()
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if total == 0 || last >= total {
+		t.Errorf("compared %d of %d generated pairs after cancelling: the comparison did not stop", last, total)
 	}
 }
