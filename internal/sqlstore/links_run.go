@@ -1,14 +1,12 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/vigil-project/vigil"
-	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/link"
 )
 
@@ -54,7 +52,10 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 		return run, err
 	}
 	run.Mentions = len(ms)
-	var props []*vigil.Link
+	save, err := s.newRunSaver(ctx, actor, &run)
+	if err != nil {
+		return run, err
+	}
 
 	// People.
 	var people []*vigil.Mention
@@ -77,7 +78,9 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 		run.Compared = res.Stats.PairsCompared
 		for _, p := range res.Pairs {
 			e := res.Model.Explain(&recs[p.L], &recs[p.R])
-			props = append(props, personLink(people[p.L].ID, people[p.R].ID, e))
+			if err := save.add(ctx, personLink(people[p.L].ID, people[p.R].ID, e)); err != nil {
+				return run, err
+			}
 		}
 		st.index = link.NewIndex(res.Model, link.NormaliseAll(lms), link.Options{})
 		st.indexIDs = make([]vigil.ID, len(people))
@@ -98,6 +101,7 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 		if m.Kind == vigil.MentionVehicle && (k.key == "" || k.plate.Partial) {
 			unplated = append(unplated, m.Mention)
 		}
+		var err error
 		switch {
 		case k.key == "":
 			continue
@@ -105,12 +109,17 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 			partial = append(partial, m.Mention)
 			continue
 		case m.Kind == vigil.MentionVehicle:
-			props = append(props, st.addWholePlate(m.Mention, k)...) // none: nothing unplated is known yet
+			err = save.add(ctx, st.addWholePlate(m.Mention, k)...) // none: nothing unplated is known yet
 		case m.Kind == vigil.MentionVenue:
-			props = append(props, st.similarVenueLinks(m.Mention, k, s.warnVenueDistrict)...)
+			err = save.add(ctx, st.similarVenueLinks(m.Mention, k, s.warnVenueDistrict)...)
+		}
+		if err != nil {
+			return run, err
 		}
 		if first, ok := st.keys[k.key]; ok {
-			props = append(props, keyLink(m.Mention, first, firstKey[k.key], k))
+			if err := save.add(ctx, keyLink(m.Mention, first, firstKey[k.key], k)); err != nil {
+				return run, err
+			}
 			continue
 		}
 		st.keys[k.key], firstKey[k.key] = m.ID, k
@@ -119,17 +128,18 @@ func (s *Store) runLinking(ctx context.Context, actor vigil.Actor, start time.Ti
 		}
 	}
 	for _, m := range partial {
-		props = append(props, s.partialPlateLinks(m)...)
+		if err := save.add(ctx, s.partialPlateLinks(m)...); err != nil {
+			return run, err
+		}
 	}
 	for _, m := range unplated {
-		props = append(props, st.describedLinks(m, keyOf(m))...)
+		if err := save.add(ctx, st.describedLinks(m, keyOf(m))...); err != nil {
+			return run, err
+		}
 	}
-
-	n, err := s.saveLinks(ctx, actor, props, &run)
-	if err != nil {
+	if err := save.flush(ctx); err != nil {
 		return run, err
 	}
-	run.Proposed = n
 	run.Took = time.Since(start)
 	return run, nil
 }
@@ -231,7 +241,7 @@ func (s *Store) storedPairs(ctx context.Context, props []*vigil.Link) (map[pairK
 	return have, rows.Err()
 }
 
-// saveLinks records the proposals not already stored, in chunks, each
+// saveLinks records a new report's proposals not already stored, each
 // with its log entry, and counts them into run.
 func (s *Store) saveLinks(ctx context.Context, actor vigil.Actor, props []*vigil.Link, run *vigil.LinkRun) (int, error) {
 	if len(props) == 0 {
@@ -250,34 +260,8 @@ func (s *Store) saveLinks(ctx context.Context, actor vigil.Actor, props []*vigil
 		have[k] = true
 		fresh = append(fresh, l)
 	}
-	slices.SortFunc(fresh, func(a, b *vigil.Link) int { return cmp.Compare(a.ID, b.ID) })
-	for len(fresh) > 0 {
-		n := min(len(fresh), 500)
-		chunk := fresh[:n]
-		err := s.write(ctx, func(tx *ledger.Tx) error {
-			for _, l := range chunk {
-				if err := insertLink(tx, actor.ID, l); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, err
-		}
-		for _, l := range chunk {
-			run.Proposed++
-			switch {
-			case l.Method == vigil.LinkPattern:
-				run.Alerts++
-			case l.Status == vigil.LinkLikely:
-				run.Likely++
-			default:
-				run.Review++
-			}
-		}
-		fresh = fresh[n:]
+	if err := s.writeLinks(ctx, actor, fresh, run); err != nil {
+		return 0, err
 	}
-	s.linking.gen++
 	return run.Proposed, nil
 }

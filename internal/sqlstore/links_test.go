@@ -2,12 +2,15 @@ package sqlstore_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/vigil-project/vigil"
 	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/pgtest"
 	"github.com/vigil-project/vigil/internal/sqlstore"
+	"github.com/vigil-project/vigil/internal/synth"
 )
 
 // TestLinks records three concerns whose mentions share a car (its plate
@@ -201,4 +204,44 @@ func TestLinks(t *testing.T) {
 			t.Errorf("verify: %v", r.Problems)
 		}
 	})
+}
+
+// TestFullRunInBatches: a full run writes its proposals a batch at a time
+// (a region's do not fit in memory together). Across many small batches
+// every proposal is written once, each with its log entry, and a second
+// run proposes nothing.
+func TestFullRunInBatches(t *testing.T) {
+	defer sqlstore.SetSaverBatch(7)()
+	for _, dsn := range []string{"sqlite:" + filepath.Join(t.TempDir(), "vigil.db"), pgtest.DSN(t)} {
+		e := openEmptyStore(t, dsn)
+		ctx := context.Background()
+		g := synth.NewGenerator(synth.WorldOptions{Seed: 5, Scale: synth.ScaleSmall, End: vigil.Now()})
+		if _, _, err := synth.Load(ctx, e.store, g, synth.LoadOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		run, err := e.store.RunLinking(ctx, vigil.SystemActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Proposed < 70 {
+			t.Fatalf("the run proposed %d links: too few to cross ten batches", run.Proposed)
+		}
+		var rows, logged int
+		if err := e.db.Reader.QueryRow(`SELECT COUNT(*) FROM links`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.Reader.QueryRow(`SELECT COUNT(*) FROM log_entries WHERE object_type = 'links'`).Scan(&logged); err != nil {
+			t.Fatal(err)
+		}
+		if rows != run.Proposed || logged != run.Proposed || run.Likely+run.Review+run.Alerts != run.Proposed {
+			t.Errorf("run %+v; %d rows and %d log entries", run, rows, logged)
+		}
+		again, err := e.store.RunLinking(ctx, vigil.SystemActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Proposed != 0 {
+			t.Errorf("%s: a second run proposed %d links already stored", e.db.Engine, again.Proposed)
+		}
+	}
 }
