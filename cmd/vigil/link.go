@@ -35,6 +35,7 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	seed := fs.Uint64("seed", 1, "seed of the random pairs sampled to learn the model, for repeatable runs")
 	maxBlock := 5000
 	fs.IntVar(&maxBlock, "max-block", maxBlock, "leave out blocks of more records than this (a key shared by that many is rarely evidence); a warning says how many were")
+	maxPairs := fs.Int64("max-pairs", 0, "when the blocks would generate more pairs than this, leave out the largest until the rest fit; 0 means 100 per record (at least a million), -1 no bound")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vigil link --in people.csv [--in other.csv] --out pairs.csv [--threshold P]")
 		fmt.Fprintln(stderr, "\nFinds records that mention the same person, with no training labels (Fellegi-Sunter weights learnt by EM).\n\nFlags:")
@@ -57,6 +58,8 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &exitError{2, "--threshold must be a probability above 0 and at most 1"}
 	case maxBlock < 2:
 		return &exitError{2, "--max-block must be at least 2"}
+	case *maxPairs < -1:
+		return &exitError{2, "--max-pairs must be a number of pairs, 0 for the default or -1 for no bound"}
 	}
 
 	start := time.Now()
@@ -68,7 +71,7 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		mentions = append(mentions, ms)
 	}
-	opt := link.Options{Threshold: *threshold, Seed: *seed, MaxBlock: maxBlock}
+	opt := link.Options{Threshold: *threshold, Seed: *seed, MaxBlock: maxBlock, MaxPairs: *maxPairs}
 	if isTerminal(stderr) {
 		opt.Progress = progressBar(stderr)
 	}
@@ -117,9 +120,10 @@ func printBlocking(w io.Writer, st link.Stats, maxBlock int) {
 	}
 	tw.Flush()
 	if st.BlocksSkipped > 0 {
-		fmt.Fprintf(w, "warning: %d blocks larger than %d records were skipped; pairs only they would find were not compared "+
+		fmt.Fprintf(w, "warning: %d blocks were skipped, larger than %d records or the largest past the bound of %d pairs; "+
+			"pairs only they would find were not compared "+
 			"(a value shared by that many records, such as a default date of birth or a switchboard number, is rarely evidence)\n",
-			st.BlocksSkipped, maxBlock)
+			st.BlocksSkipped, maxBlock, st.PairBudget)
 	}
 }
 

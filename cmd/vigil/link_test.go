@@ -128,6 +128,7 @@ func TestLinkErrors(t *testing.T) {
 		{"three inputs", []string{"--in", good, "--in", good, "--in", good, "--out", out}, 2, "give --in once"},
 		{"no output", []string{"--in", good}, 2, "give --out"},
 		{"bad threshold", []string{"--in", good, "--out", out, "--threshold", "1.5"}, 2, "--threshold"},
+		{"bad pair bound", []string{"--in", good, "--out", out, "--max-pairs", "-2"}, 2, "--max-pairs"},
 		{"unknown flag", []string{"--in", good, "--out", out, "--nonsense"}, 2, "flag provided but not defined"},
 		{"unreadable file", []string{"--in", filepath.Join(t.TempDir(), "absent.csv"), "--out", out}, 1, "cannot read"},
 		{"no id column", []string{"--in", writeTemp(t, "x.csv", "name,dob\nKayla,2009\n"), "--out", out}, 1, "has no id column"},
@@ -181,17 +182,26 @@ s5,Bo,Shore,2009-03-14,
 	}{
 		{"all blocks compared", "100", false},
 		{"a block too large", "4", true},
+		{"past the pair bound", "100", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := vigilLink(t, "link", "--in", in, "--out", filepath.Join(t.TempDir(), "p.csv"), "--max-block", tc.maxBlock)
+			args := []string{"link", "--in", in, "--out", filepath.Join(t.TempDir(), "p.csv"), "--max-block", tc.maxBlock}
+			bounded := strings.HasPrefix(tc.name, "past")
+			if bounded {
+				args = append(args, "--max-pairs", "4") // the blocks generate more than 4 pairs: the largest go
+			}
+			code, _, stderr := vigilLink(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if m := regexp.MustCompile(`(?m)^phone +(\d+) `).FindStringSubmatch(stderr); m == nil || m[1] != "1" || !strings.Contains(stderr, "pairs kept") {
+			if m := regexp.MustCompile(`(?m)^phone +(\d+) `).FindStringSubmatch(stderr); !bounded && (m == nil || m[1] != "1" || !strings.Contains(stderr, "pairs kept")) {
 				t.Errorf("the phone rule did not keep 1 pair:\n%s", stderr)
 			}
-			if got := strings.Contains(stderr, "warning: ") && strings.Contains(stderr, "larger than "+tc.maxBlock+" records were skipped"); got != tc.warn {
+			if got := strings.Contains(stderr, "warning: ") && strings.Contains(stderr, "larger than "+tc.maxBlock+" records"); got != tc.warn {
 				t.Errorf("warning shown: %v, want %v:\n%s", got, tc.warn, stderr)
+			}
+			if bounded && !strings.Contains(stderr, "the bound of 4 pairs") {
+				t.Errorf("the pair bound is not named:\n%s", stderr)
 			}
 			if tc.warn && !strings.Contains(stderr, "(largest 5 records)") {
 				t.Errorf("the rule's skipped block is not described:\n%s", stderr)

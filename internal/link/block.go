@@ -66,12 +66,18 @@ type entry struct {
 type block struct {
 	rule       int
 	start, end int32 // into sorted[rule]
+	pairs      int64 // the pairs it generates
 }
 
 // newBlocks computes keys and blocks. Blocks larger than maxBlock records
 // are left out: a key shared by thousands (a default date of birth, a
 // switchboard number) is not evidence, and comparing within it is quadratic.
-func newBlocks(recs []Record, rules []BlockingRule, cross bool, maxBlock, workers int) *blocks {
+// When the blocks left would still generate more than maxPairs pairs (0:
+// no limit), the largest are left out too, until the rest fit: a region's
+// common names make blocks of thousands under several rules at once, whose
+// pairs (a billion or more) would not fit in memory or in an hour; its
+// other rules (dates of birth, phones, postcodes) still find those people.
+func newBlocks(recs []Record, rules []BlockingRule, cross bool, maxBlock int, maxPairs int64, workers int) *blocks {
 	b := &blocks{rules: rules, recs: recs, nr: len(rules), keys: make([]uint64, len(recs)*len(rules)),
 		multi: make([]multiKeys, len(rules)), sorted: make([][]entry, len(rules)),
 		skippedBy: make([]int, len(rules)), largestSkipped: make([]int, len(rules))}
@@ -158,8 +164,9 @@ func newBlocks(recs []Record, rules []BlockingRule, cross bool, maxBlock, worker
 					b.skippedBy[r]++
 					b.largestSkipped[r] = max(b.largestSkipped[r], n)
 				} else {
-					b.runs = append(b.runs, block{r, int32(s), int32(e)})
-					b.pairs += runPairs(n, probes)
+					pairs := runPairs(n, probes)
+					b.runs = append(b.runs, block{r, int32(s), int32(e), pairs})
+					b.pairs += pairs
 				}
 			}
 			s = e
@@ -167,6 +174,17 @@ func newBlocks(recs []Record, rules []BlockingRule, cross bool, maxBlock, worker
 	}
 	// Big blocks first, so the workers finish together.
 	slices.SortStableFunc(b.runs, func(x, y block) int { return int((y.end - y.start) - (x.end - x.start)) })
+	drop := 0
+	for maxPairs > 0 && b.pairs > maxPairs && drop < len(b.runs) {
+		ru := b.runs[drop]
+		n := int(ru.end - ru.start)
+		b.pairs -= ru.pairs
+		b.skipped++
+		b.skippedBy[ru.rule]++
+		b.largestSkipped[ru.rule] = max(b.largestSkipped[ru.rule], n)
+		drop++
+	}
+	b.runs = b.runs[drop:]
 	return b
 }
 
@@ -298,10 +316,10 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 // key under opt.Rules (DefaultRules when nil), with the set of rules that
 // share it (bit r for opt.Rules[r]). It returns the number of pairs in all
 // blocks before repeats were removed, and the number of blocks left out for
-// exceeding opt.MaxBlock. fn is never called concurrently.
+// exceeding opt.MaxBlock or opt.MaxPairs. fn is never called concurrently.
 func Candidates(recs []Record, opt Options, fn func(i, j int, rules uint32)) (generated int64, skipped int) {
 	opt.defaults()
-	b := newBlocks(recs, opt.Rules, false, opt.MaxBlock, opt.Workers)
+	b := newBlocks(recs, opt.Rules, false, opt.MaxBlock, opt.pairBudget(len(recs)), opt.Workers)
 	b.each(context.Background(), 1, func(_ int, i, j int32, rules uint32) { fn(int(i), int(j), rules) }, nil)
 	return b.pairs, b.skipped
 }

@@ -140,3 +140,43 @@ func TestCandidatesProbe(t *testing.T) {
 		t.Errorf("no probes: %d pairs, %d generated, %d blocks skipped; want none", n, gen, skipped)
 	}
 }
+
+// TestPairBudget: past MaxPairs the largest blocks are left out, until the
+// rest fit, and counted as skipped; the smaller blocks are all kept.
+func TestPairBudget(t *testing.T) {
+	ms, _ := synthMentions(1, 20000)
+	recs := NormaliseAll(ms)
+	all, skippedAll := Candidates(recs, Options{MaxPairs: -1}, func(int, int, uint32) {})
+	if all < 100_000 {
+		t.Fatalf("only %d pairs without a bound: the test needs more", all)
+	}
+	budget := all / 3
+	opt := Options{MaxPairs: budget}
+	opt.defaults()
+	b := newBlocks(recs, opt.Rules, false, opt.MaxBlock, opt.pairBudget(len(recs)), 1)
+	if b.pairs > budget || b.pairs < budget/2 {
+		t.Errorf("%d pairs generated under a bound of %d (of %d)", b.pairs, budget, all)
+	}
+	if b.skipped <= skippedAll {
+		t.Errorf("%d blocks skipped under the bound, %d without", b.skipped, skippedAll)
+	}
+	// Every block kept is no larger than any left out for the bound.
+	largestKept := 0
+	for _, ru := range b.runs {
+		largestKept = max(largestKept, int(ru.end-ru.start))
+	}
+	smallestDropped := 0
+	for r := range opt.Rules {
+		if b.largestSkipped[r] > 0 && (smallestDropped == 0 || b.largestSkipped[r] < smallestDropped) {
+			smallestDropped = b.largestSkipped[r]
+		}
+	}
+	if largestKept > smallestDropped {
+		t.Errorf("a block of %d records was kept while one of %d was left out", largestKept, smallestDropped)
+	}
+	// The default bound (100 pairs a record, at least a million) leaves
+	// this data whole.
+	if def, _ := Candidates(recs, Options{}, func(int, int, uint32) {}); def != all {
+		t.Errorf("default bound: %d pairs, want all %d", def, all)
+	}
+}

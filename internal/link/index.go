@@ -38,7 +38,7 @@ func NewIndex(trained *Model, recs []Record, opt Options) *Index {
 		}
 	})
 	m.refresh()
-	return &Index{model: &m, recs: recs, blocks: newBlocks(recs, opt.Rules, false, 0, opt.Workers), maxBlock: opt.MaxBlock}
+	return &Index{model: &m, recs: recs, blocks: newBlocks(recs, opt.Rules, false, 0, 0, opt.Workers), maxBlock: opt.MaxBlock}
 }
 
 // Model returns the model the index scores with, for explanations.

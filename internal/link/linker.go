@@ -22,16 +22,31 @@ type Options struct {
 	Threshold float64        // report pairs at or above this probability; 0 means DefaultThreshold
 	Rules     []BlockingRule // nil means DefaultRules
 	MaxBlock  int            // blocks larger than this are left out; 0 means 5,000
-	USample   int            // random pairs drawn to estimate u; 0 means 500,000
-	MaxIter   int            // EM iterations at most; 0 means 500
-	Seed      uint64         // seed of the random sample, for repeatable runs
-	Workers   int            // goroutines; 0 means GOMAXPROCS
+	// MaxPairs bounds the pairs the blocks may generate: past it the
+	// largest blocks are left out. 0 means 100 per record (at least a
+	// million); a negative value means no bound.
+	MaxPairs int64
+	USample  int    // random pairs drawn to estimate u; 0 means 500,000
+	MaxIter  int    // EM iterations at most; 0 means 500
+	Seed     uint64 // seed of the random sample, for repeatable runs
+	Workers  int    // goroutines; 0 means GOMAXPROCS
 	// KeepCompared keeps every compared pair with its probability in
 	// Result.Compared, for evaluation.
 	KeepCompared bool
 	// Progress, when set, is called from time to time (never concurrently)
 	// with the stage and how far it is.
 	Progress func(stage string, done, total int64)
+}
+
+// pairBudget is MaxPairs for n records, 0 meaning no bound.
+func (o *Options) pairBudget(n int) int64 {
+	switch {
+	case o.MaxPairs < 0:
+		return 0
+	case o.MaxPairs > 0:
+		return o.MaxPairs
+	}
+	return max(1_000_000, 100*int64(n))
 }
 
 func (o *Options) defaults() {
@@ -68,7 +83,8 @@ type Stats struct {
 	Records        int
 	PairsGenerated int64 // pairs in all blocks, a pair counted once per rule that finds it
 	PairsCompared  int64 // distinct candidate pairs compared and scored
-	BlocksSkipped  int   // blocks over MaxBlock, left out
+	BlocksSkipped  int   // blocks over MaxBlock, or the largest past PairBudget, left out
+	PairBudget     int64 // the bound on PairsGenerated (MaxPairs, or its default), 0 for none
 	Patterns       int   // distinct comparison vectors seen by EM
 	ByRule         []RuleStats
 
@@ -229,8 +245,8 @@ func run(ctx context.Context, recs []Record, nLeft int, cross bool, opt Options)
 	}
 
 	t = time.Now()
-	b := newBlocks(recs, opt.Rules, cross, opt.MaxBlock, opt.Workers)
-	res.Stats.PairsGenerated, res.Stats.BlocksSkipped = b.pairs, b.skipped
+	b := newBlocks(recs, opt.Rules, cross, opt.MaxBlock, opt.pairBudget(len(recs)), opt.Workers)
+	res.Stats.PairsGenerated, res.Stats.BlocksSkipped, res.Stats.PairBudget = b.pairs, b.skipped, opt.pairBudget(len(recs))
 	stage("blocking", t)
 
 	t = time.Now()

@@ -121,3 +121,28 @@ func BenchmarkLinkStore(b *testing.B) {
 	b.Logf("%d new reports: match %.2f ms each, record and match %.2f ms each (matching again proposed %d links, %d alerts: none new)", int(n),
 		float64(match.Microseconds())/1000/n, float64(record.Microseconds())/1000/n, links, alerts)
 }
+
+// BenchmarkLinkDatabase runs a full linking run over a database already
+// loaded, such as the region `vigil demo --scale region` leaves in its
+// folder (its key copied to PATH.key):
+//
+//	VIGIL_BENCH_DB=/tmp/region/vigil.db go test ./internal/sqlstore -run XXX -bench LinkDatabase -benchtime 1x -timeout 0
+//
+// It prints the run's figures; measure its peak memory from outside (for
+// example with /usr/bin/time -v on the compiled test binary).
+func BenchmarkLinkDatabase(b *testing.B) {
+	if os.Getenv("VIGIL_BENCH_DB") == "" {
+		b.Skip("set VIGIL_BENCH_DB to a loaded database")
+	}
+	e := benchEnv(b, synth.ScaleRegion)
+	for range b.N {
+		run, err := e.store.RunLinking(context.Background(), vigil.SystemActor)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("full run: %d mentions, %d person pairs compared, %d links (%d likely, %d for review, %d alerts) in %.0fs",
+			run.Mentions, run.Compared, run.Proposed, run.Likely, run.Review, run.Alerts, run.Took.Seconds())
+		b.ReportMetric(run.Took.Seconds(), "s/full-run")
+		b.ReportMetric(float64(run.Mentions)/run.Took.Seconds(), "mentions/s")
+	}
+}
