@@ -208,37 +208,22 @@ func (s *Store) partialPlateLinks(m *vigil.Mention) []*vigil.Link {
 	return out
 }
 
-// storedPairs returns which of the proposals' pairs are stored already.
-// A few proposals (a new report's) are looked up one by one through the
-// unique index; many (a full run's) by reading every link once.
+// storedPairs returns which of a new report's proposals are stored
+// already, looked up one by one through the unique index (a full run
+// remembers every stored pair instead: see runSaver).
 func (s *Store) storedPairs(ctx context.Context, props []*vigil.Link) (map[pairKey]bool, error) {
 	have := map[pairKey]bool{}
-	if len(props) <= 200 {
-		for _, l := range props {
-			var one int
-			err := s.queryRow(ctx, `SELECT 1 FROM links WHERE left_id = ? AND right_id = ? AND method = ?`, l.Left, l.Right, l.Method).Scan(&one)
-			switch {
-			case err == nil:
-				have[pairKey{l.Left, l.Right, l.Method}] = true
-			case !isNoRows(err):
-				return nil, internal("read links", err)
-			}
-		}
-		return have, nil
-	}
-	rows, err := s.query(ctx, `SELECT left_id, right_id, method FROM links`)
-	if err != nil {
-		return nil, internal("read links", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k pairKey
-		if err := rows.Scan(&k.left, &k.right, &k.method); err != nil {
+	for _, l := range props {
+		var one int
+		err := s.queryRow(ctx, `SELECT 1 FROM links WHERE left_id = ? AND right_id = ? AND method = ?`, l.Left, l.Right, l.Method).Scan(&one)
+		switch {
+		case err == nil:
+			have[pairKey{l.Left, l.Right, l.Method}] = true
+		case !isNoRows(err):
 			return nil, internal("read links", err)
 		}
-		have[k] = true
 	}
-	return have, rows.Err()
+	return have, nil
 }
 
 // saveLinks records a new report's proposals not already stored, each
