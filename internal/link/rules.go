@@ -117,6 +117,14 @@ var DefaultRules = []BlockingRule{
 		return newKey(15).str(st).str(r.Postcode.Full).sum(st != "" && r.Postcode.Full != "")
 	}},
 	{Name: "house number+start of an address word", Fields: places, Keys: houseKeys},
+	// A year of birth typed wrong (the next year, the wrong decade) leaves
+	// every rule above with the year in it; a name and the day and month
+	// still meet. Either name, so that a record with one name only, or
+	// with the names swapped, meets its twin too.
+	{Name: "either name's sound+day and month of birth, for records without a full name", Fields: names | birth, Keys: nameDayMonthKeys,
+		Probe: lacksFullName, Pair: func(a, b *Record) bool { return lacksFullName(a) || lacksFullName(b) }},
+	{Name: "email within one edit", Fields: 1 << FieldEmail,
+		Keys: func(r *Record, add func(uint64)) { deletions(25, r.Email, add) }},
 }
 
 // orderedSounds returns the sounds of both names in a fixed order, so that
@@ -170,6 +178,19 @@ func oneNameYearKeys(r *Record, add func(uint64)) {
 	for _, s := range []string{r.GivenKeys[0], r.FamilyKeys[0]} {
 		if s != "" {
 			add(newKey(23).str(s).num(int(r.DOB.Y)).sum(true))
+		}
+	}
+}
+
+// nameDayMonthKeys passes a key for each name's sound with the day and
+// month of birth.
+func nameDayMonthKeys(r *Record, add func(uint64)) {
+	if r.DOB.M == 0 || r.DOB.D == 0 {
+		return
+	}
+	for _, s := range []string{r.GivenKeys[0], r.FamilyKeys[0]} {
+		if s != "" {
+			add(newKey(24).str(s).byte(byte(r.DOB.M)).byte(byte(r.DOB.D)).sum(true))
 		}
 	}
 }
