@@ -274,8 +274,12 @@ func (s *Store) apply(tx *ledger.Tx, who string, c vigil.AdminChange, target *vi
 		}
 		return target, nil
 	case vigil.AdminResetPassword:
+		mac, err := s.passwordMAC(target.ID, hash)
+		if err != nil {
+			return nil, err
+		}
 		if err := tx.Save("user.password_reset", who, "users",
-			`UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?`, hash, target.ID); err != nil {
+			`UPDATE users SET password_hash = ?, password_mac = ?, version = version + 1 WHERE id = ?`, hash, mac, target.ID); err != nil {
 			return nil, err
 		}
 		// Their speak-up key stays wrapped under the old password, which

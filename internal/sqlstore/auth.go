@@ -50,6 +50,11 @@ func (s *Store) SignInPassword(ctx context.Context, username, password string) (
 		checkPassword(dummyHash, password)
 		return "", nil, "", errBadSignIn
 	}
+	if hash, err = s.boundPasswordHash(ctx, u.ID); err != nil {
+		return "", nil, "", err
+	} else if hash == "" {
+		checkPassword(dummyHash, password) // the same time as a wrong password
+	}
 	if !checkPassword(hash, password) || u.Status != vigil.UserActive {
 		return "", nil, "", errBadSignIn
 	}
@@ -560,7 +565,7 @@ func (s *Store) ChangePassword(ctx context.Context, actor vigil.Actor, current, 
 	if actor.User == nil {
 		return "", errNoSession
 	}
-	_, hash, err := s.userByID(ctx, actor.ID)
+	hash, err := s.boundPasswordHash(ctx, actor.ID)
 	if err != nil {
 		return "", err
 	}
@@ -582,10 +587,14 @@ func (s *Store) ChangePassword(ctx context.Context, actor vigil.Actor, current, 
 	if err != nil {
 		return "", err
 	}
+	newMAC, err := s.passwordMAC(actor.ID, newHash)
+	if err != nil {
+		return "", err
+	}
 	err = s.write(ctx, func(tx *ledger.Tx) error {
 		who := string(actor.ID)
 		if err := tx.Save("user.password_changed", who, "users",
-			`UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND status = 'active'`, newHash, actor.ID); err == ledger.ErrNoRow {
+			`UPDATE users SET password_hash = ?, password_mac = ?, version = version + 1 WHERE id = ? AND status = 'active'`, newHash, newMAC, actor.ID); err == ledger.ErrNoRow {
 			return errNoSession
 		} else if err != nil {
 			return err

@@ -211,3 +211,93 @@ func stringsOf(q querier, query string, args ...any) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// A password hash is bound the same way (migration 0095): password_mac =
+// HMAC(secret, the person's id and the hash). Without it, whoever can
+// write to the database could put the hash of a password they know into
+// someone's row, or copy their own row's hash there, and sign in as that
+// person; `vigil verify` would name the edited row, but only when someone
+// ran it, long after the sign-in.
+
+func (s *Store) passwordMAC(userID vigil.ID, hash string) ([]byte, error) {
+	return s.mac("password", []byte(userID), []byte(hash))
+}
+
+// boundPasswordHash reads a person's password hash for checking a
+// password. A hash whose mac does not hold is refused: the refusal is
+// logged as credential.tampered, and "" is returned, which matches no
+// password, so the person sees the usual "not right" message.
+func (s *Store) boundPasswordHash(ctx context.Context, userID vigil.ID) (string, error) {
+	var hash string
+	var mac []byte
+	if err := s.queryRow(ctx, `SELECT password_hash, password_mac FROM users WHERE id = ?`, userID).Scan(&hash, &mac); isNoRows(err) {
+		return "", nil
+	} else if err != nil {
+		return "", internal("read password", err)
+	}
+	if hash == "" {
+		return "", nil // no password: signs in through the organisation's identity provider only
+	}
+	want, err := s.passwordMAC(userID, hash)
+	if err != nil {
+		return "", err
+	}
+	if hmac.Equal(want, mac) {
+		return hash, nil
+	}
+	reason := "the password hash does not match its binding: it was written outside the application"
+	if mac == nil {
+		reason = "the password hash has no binding: it was written outside the application"
+	}
+	if err := s.logTampered(ctx, &tampered{err: errBadSignIn, userID: userID, table: "users", reason: reason}); err != errBadSignIn {
+		return "", err
+	}
+	return "", nil
+}
+
+// bindPasswords binds, through the log, the password hashes stored before
+// hashes were bound (migration 0095). It runs when the store opens with
+// its key, so those hashes are trusted once, then.
+func (s *Store) bindPasswords(ctx context.Context) error {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE password_mac IS NULL AND password_hash <> ''`).Scan(&n); err != nil {
+		return internal("find unbound passwords", err)
+	} else if n == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *ledger.Tx) error {
+		rows, err := tx.Query(`SELECT id, password_hash FROM users WHERE password_mac IS NULL AND password_hash <> '' ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		type unbound struct {
+			id   vigil.ID
+			hash string
+		}
+		var todo []unbound
+		for rows.Next() {
+			var u unbound
+			if err := rows.Scan(&u.id, &u.hash); err != nil {
+				rows.Close()
+				return err
+			}
+			todo = append(todo, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, u := range todo {
+			mac, err := s.passwordMAC(u.id, u.hash)
+			if err != nil {
+				return err
+			}
+			if err := tx.Save("user.password_bound", string(vigil.ActorSystem), "users",
+				`UPDATE users SET password_mac = ?, version = version + 1 WHERE id = ?`, mac, u.id); err != nil {
+				return err
+			}
+		}
+		s.logger.Info("password hashes stored before they were bound to the log key bound", "count", len(todo))
+		return nil
+	})
+}

@@ -373,3 +373,87 @@ func (e *env) entriesOf(t testing.TB, objectID vigil.ID) []loggedEntry {
 	}
 	return out
 }
+
+// TestForgedPasswordRefused: a database administrator who puts a password
+// hash they know into someone's row (their own hash, with or without
+// their own row's binding, or a fresh hash with none) signs in as nobody,
+// and each attempt is in the log; with the row put back, the person signs
+// in again.
+func TestForgedPasswordRefused(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		victim, forger := e.town.Login("director"), e.town.Login("referrer")
+		var origHash string
+		var origMAC []byte
+		if err := e.db.Reader.QueryRow(e.db.Rebind(`SELECT password_hash, password_mac FROM users WHERE id = ?`), victim.User.ID).Scan(&origHash, &origMAC); err != nil {
+			t.Fatal(err)
+		}
+		if len(origMAC) == 0 {
+			t.Fatal("a new person's password hash is not bound")
+		}
+		for _, tc := range []struct {
+			name, password string
+			forge          func(t *testing.T)
+		}{
+			{"the forger's hash copied", forger.Password, func(t *testing.T) {
+				e.exec(t, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = ?) WHERE id = ?`, forger.User.ID, victim.User.ID)
+			}},
+			{"the forger's hash and binding copied", forger.Password, func(t *testing.T) {
+				e.exec(t, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = ?), password_mac = (SELECT password_mac FROM users WHERE id = ?) WHERE id = ?`,
+					forger.User.ID, forger.User.ID, victim.User.ID)
+			}},
+			{"a hash of a chosen password, no binding", "chosen-by-the-administrator", func(t *testing.T) {
+				e.exec(t, `UPDATE users SET password_hash = ?, password_mac = NULL WHERE id = ?`, sqlstore.HashPassword("chosen-by-the-administrator"), victim.User.ID)
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tc.forge(t)
+				if _, u, err := e.store.SignIn(ctx, victim.Username, tc.password); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+					t.Errorf("signed in as %v with a forged hash (err %v)", u, err)
+				}
+			})
+		}
+		if got := count(e.kindsOf(t, victim.User.ID), "credential.tampered"); got != 3 {
+			t.Errorf("%d credential.tampered entries for the victim, want 3", got)
+		}
+		e.exec(t, `UPDATE users SET password_hash = ?, password_mac = ? WHERE id = ?`, origHash, origMAC, victim.User.ID)
+		if _, _, err := e.store.SignIn(ctx, victim.Username, victim.Password); err != nil {
+			t.Errorf("the victim's own password, row put back: %v", err)
+		}
+	})
+}
+
+// TestPasswordsStoredBeforeBinding: a hash stored by an older server (no
+// binding) is bound through the log when the store first opens with its
+// key; the person signs in as before and verify holds.
+func TestPasswordsStoredBeforeBinding(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		staff := e.town.Login("social.worker")
+		id, password := vigil.NewID(), "an old and long password"
+		err := e.store.Log().Write(ctx, func(tx *ledger.Tx) error {
+			return tx.Save("user.created", string(vigil.ActorSystem), "users",
+				`INSERT INTO users (id, version, username, name, role, agency_id, status, password_hash, created_at) VALUES (?, 1, 'old.account', 'Old Account', ?, ?, 'active', ?, ?)`,
+				id, staff.User.Role, staff.User.AgencyID, sqlstore.HashPassword(password), tx.Now().UnixMicro())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := sqlstore.Open(ctx, e.db, e.key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		if _, _, err := s2.SignIn(ctx, "old.account", password); err != nil {
+			t.Errorf("signing in with a password stored before binding: %v", err)
+		}
+		if kinds := e.kindsOf(t, id); !hasAll(kinds, "user.created", "user.password_bound") || count(kinds, "credential.tampered") != 0 {
+			t.Errorf("log of the old account: %v", kinds)
+		}
+		s2.Log().Checkpoint(ctx)
+		r, err := ledger.VerifyDB(ctx, e.db, e.key.VerifierKey(), sqlstore.Tables, nil)
+		if err != nil || !r.OK() {
+			t.Fatalf("verify: %v %v", err, r.Problems)
+		}
+	})
+}

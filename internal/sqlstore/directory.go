@@ -181,10 +181,14 @@ func (s *Store) insertUser(tx *ledger.Tx, actor string, u *vigil.User, hash stri
 		}
 	}
 	u.CreatedAt = tx.Now()
+	mac, err := s.passwordMAC(u.ID, hash) // binds the hash to the log key (auth_bind.go)
+	if err != nil {
+		return err
+	}
 	return tx.Save("user.created", actor, "users",
-		`INSERT INTO users (id, version, username, name, role, agency_id, team_id, manager_id, status, password_hash, created_at)
-		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Username, u.Name, u.Role, u.AgencyID, null(u.TeamID), null(u.ManagerID), u.Status, hash, micros(u.CreatedAt))
+		`INSERT INTO users (id, version, username, name, role, agency_id, team_id, manager_id, status, password_hash, password_mac, created_at)
+		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Username, u.Name, u.Role, u.AgencyID, null(u.TeamID), null(u.ManagerID), u.Status, hash, mac, micros(u.CreatedAt))
 }
 
 // CreateAPIToken implements vigil.DirectoryService.

@@ -89,10 +89,14 @@ func (s *Store) ImportUsers(ctx context.Context, actor vigil.Actor, users []vigi
 						return importErr(i, u.Username, vigil.Errorf(vigil.EINVALID, "The manager must be imported before the people they manage"))
 					}
 				}
+				mac, err := s.passwordMAC(u.ID, hashes[i])
+				if err != nil {
+					return err
+				}
 				if err := tx.Save("user.imported", string(actor.ID), "users",
-					`INSERT INTO users (id, version, username, name, role, agency_id, team_id, manager_id, status, password_hash, created_at)
-					 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					u.ID, u.Username, u.Name, u.Role, u.AgencyID, null(u.TeamID), null(u.ManagerID), u.Status, hashes[i], micros(now)); err != nil {
+					`INSERT INTO users (id, version, username, name, role, agency_id, team_id, manager_id, status, password_hash, password_mac, created_at)
+					 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					u.ID, u.Username, u.Name, u.Role, u.AgencyID, null(u.TeamID), null(u.ManagerID), u.Status, hashes[i], mac, micros(now)); err != nil {
 					return err
 				}
 			}

@@ -156,9 +156,9 @@ func (s *Store) Enrol(ctx context.Context, actor vigil.Actor, password string) (
 	if routed == 0 {
 		return nil, vigil.Errorf(vigil.EFORBIDDEN, "Your organisation does not receive speak-up reports, so there is nothing to set up.")
 	}
-	var hash string
-	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
-		return nil, internal("enrol", err)
+	hash, err := s.boundPasswordHash(ctx, u.ID)
+	if err != nil {
+		return nil, err
 	}
 	// The key is unlocked by the person's sign-in password, so it must be it.
 	if !checkPassword(hash, password) {

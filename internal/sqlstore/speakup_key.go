@@ -124,7 +124,7 @@ func (s *Store) lostKey(ctx context.Context, actor vigil.Actor, password string)
 	if actor.User == nil || actor.User.Status != vigil.UserActive {
 		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "Sign in first.")
 	}
-	_, hash, err := s.userByID(ctx, actor.ID)
+	hash, err := s.boundPasswordHash(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -73,6 +73,10 @@ func Open(ctx context.Context, db *sqldb.DB, key *ledger.Key, logger *slog.Logge
 			l.Close()
 			return nil, err
 		}
+		if err := s.bindPasswords(ctx); err != nil {
+			l.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }

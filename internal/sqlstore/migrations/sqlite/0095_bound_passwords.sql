@@ -1,0 +1,12 @@
+-- A person's password hash is bound, like sessions and API tokens
+-- (0090), to a secret derived from the log's signing key: password_mac =
+-- HMAC(secret, user id, hash). Whoever can write to the database but has
+-- not the key file can no longer put a hash of a password they know into
+-- someone's row (or copy their own there) and sign in as that person; the
+-- attempt is refused and logged as credential.tampered (auth_bind.go).
+--
+-- Existing rows keep password_mac NULL here, so that their commitments in
+-- the log still hold. The server binds them through the log, each as a
+-- user.password_bound entry, when it first starts with its key
+-- (sqlstore.Open): the hashes it finds then are trusted, once.
+ALTER TABLE users ADD COLUMN password_mac BLOB;
