@@ -167,7 +167,7 @@ func (s *Store) administer(ctx context.Context, actor vigil.Actor, c vigil.Admin
 			}
 			rec.Status = vigil.AdminPending
 			out.Record = rec
-			return insertAdminRecord(tx, rec, details, hash)
+			return s.insertAdminRecord(tx, rec, details, hash)
 		}
 		cc := c
 		cc.AgencyID = agency
@@ -176,7 +176,7 @@ func (s *Store) administer(ctx context.Context, actor vigil.Actor, c vigil.Admin
 			return err
 		}
 		rec.UserID, out.User, out.Record = u.ID, u, rec
-		return insertAdminRecord(tx, rec, details, "")
+		return s.insertAdminRecord(tx, rec, details, "")
 	})
 	if err != nil {
 		return nil, err
@@ -356,15 +356,22 @@ func (s *Store) createUserTx(tx *ledger.Tx, who string, agency vigil.ID, n vigil
 	return u, nil
 }
 
-func insertAdminRecord(tx *ledger.Tx, r *vigil.AdminRecord, details []byte, hash string) error {
+func (s *Store) insertAdminRecord(tx *ledger.Tx, r *vigil.AdminRecord, details []byte, hash string) error {
 	kind := "admin.done"
 	if r.Status == vigil.AdminPending {
 		kind = "admin.requested"
 	}
+	var mac []byte
+	if hash != "" {
+		var err error
+		if mac, err = s.requestPasswordMAC(r.ID, hash); err != nil {
+			return err
+		}
+	}
 	return tx.Save(kind, string(r.RequestedBy), "admin_actions",
-		`INSERT INTO admin_actions (id, version, agency_id, intervention_id, action, user_id, details, password_hash, reason, status, requested_by, requested_at)
-		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.AgencyID, null(r.InterventionID), r.Action, null(r.UserID), string(details), null(hash), r.Reason, r.Status,
+		`INSERT INTO admin_actions (id, version, agency_id, intervention_id, action, user_id, details, password_hash, password_mac, reason, status, requested_by, requested_at)
+		 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.AgencyID, null(r.InterventionID), r.Action, null(r.UserID), string(details), null(hash), mac, r.Reason, r.Status,
 		r.RequestedBy, micros(r.RequestedAt))
 }
 
@@ -386,6 +393,11 @@ func (s *Store) DecideAdminRequest(ctx context.Context, actor vigil.Actor, id vi
 		rec, c, hash, err := loadAdminRecord(tx, id)
 		if err != nil {
 			return err
+		}
+		if approve && hash != "" {
+			if err := s.checkRequestPassword(tx, rec); err != nil {
+				return err
+			}
 		}
 		mode, in, err := s.modeFor(tx, actor, rec.AgencyID)
 		if err != nil {
@@ -421,7 +433,7 @@ func (s *Store) DecideAdminRequest(ctx context.Context, actor vigil.Actor, id vi
 		rec.Status, rec.DecidedBy, rec.DecidedAt, rec.Decision = status, actor.ID, &now, reason
 		out.Record = rec
 		return tx.Save(kind, who, "admin_actions",
-			`UPDATE admin_actions SET status = ?, decided_by = ?, decided_at = ?, decision = ?, user_id = ?, password_hash = NULL,
+			`UPDATE admin_actions SET status = ?, decided_by = ?, decided_at = ?, decision = ?, user_id = ?, password_hash = NULL, password_mac = NULL,
 			 version = version + 1 WHERE id = ?`, status, who, micros(now), reason, null(rec.UserID), id)
 	})
 	if err != nil {

@@ -256,11 +256,13 @@ func (s *Store) boundPasswordHash(ctx context.Context, userID vigil.ID) (string,
 }
 
 // bindPasswords binds, through the log, the password hashes stored before
-// hashes were bound (migration 0095). It runs when the store opens with
-// its key, so those hashes are trusted once, then.
+// hashes were bound (migration 0095), and those of requests still pending
+// from before 0096. It runs when the store opens with its key, so those
+// hashes are trusted once, then.
 func (s *Store) bindPasswords(ctx context.Context) error {
 	var n int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE password_mac IS NULL AND password_hash <> ''`).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM users WHERE password_mac IS NULL AND password_hash <> '')
+		+ (SELECT COUNT(*) FROM admin_actions WHERE password_mac IS NULL AND password_hash IS NOT NULL)`).Scan(&n); err != nil {
 		return internal("find unbound passwords", err)
 	} else if n == 0 {
 		return nil
@@ -298,6 +300,60 @@ func (s *Store) bindPasswords(ctx context.Context) error {
 			}
 		}
 		s.logger.Info("password hashes stored before they were bound to the log key bound", "count", len(todo))
-		return nil
+		return s.bindRequestPasswords(tx)
 	})
+}
+
+// bindRequestPasswords binds the one-time password hashes of requests
+// still pending from before migration 0096.
+func (s *Store) bindRequestPasswords(tx *ledger.Tx) error {
+	ids, err := stringsOf(tx, `SELECT id FROM admin_actions WHERE password_mac IS NULL AND password_hash IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var hash string
+		if err := tx.QueryRow(`SELECT password_hash FROM admin_actions WHERE id = ?`, id).Scan(&hash); err != nil {
+			return err
+		}
+		mac, err := s.requestPasswordMAC(vigil.ID(id), hash)
+		if err != nil {
+			return err
+		}
+		if err := tx.Save("admin.password_bound", string(vigil.ActorSystem), "admin_actions",
+			`UPDATE admin_actions SET password_mac = ?, version = version + 1 WHERE id = ?`, mac, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// A pending request's one-time password hash (admin_actions, migration
+// 0096) is bound to the request, and checked before a commissioner's
+// approval makes it someone's password.
+
+var errRequestTampered = vigil.Errorf(vigil.ECONFLICT,
+	"This request's one-time password was changed outside Vigil, so it cannot be approved. Refuse it and ask for the change again.")
+
+func (s *Store) requestPasswordMAC(requestID vigil.ID, hash string) ([]byte, error) {
+	return s.mac("request password", []byte(requestID), []byte(hash))
+}
+
+// checkRequestPassword returns a *tampered when the request's stored hash
+// does not match its binding; s.write logs it.
+func (s *Store) checkRequestPassword(tx *ledger.Tx, r *vigil.AdminRecord) error {
+	var hash string
+	var mac []byte
+	if err := tx.QueryRow(`SELECT password_hash, password_mac FROM admin_actions WHERE id = ?`, r.ID).Scan(&hash, &mac); err != nil {
+		return err
+	}
+	want, err := s.requestPasswordMAC(r.ID, hash)
+	if err != nil {
+		return err
+	}
+	if hmac.Equal(want, mac) {
+		return nil
+	}
+	return &tampered{err: errRequestTampered, userID: r.RequestedBy, table: "admin_actions",
+		reason: "the one-time password hash of request " + string(r.ID) + " does not match its binding"}
 }

@@ -439,11 +439,25 @@ func TestPasswordsStoredBeforeBinding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// And a request still pending, with its one-time password's hash.
+		req := vigil.NewID()
+		err = e.store.Log().Write(ctx, func(tx *ledger.Tx) error {
+			return tx.Save("admin.requested", string(staff.User.ID), "admin_actions",
+				`INSERT INTO admin_actions (id, version, agency_id, action, user_id, details, password_hash, reason, status, requested_by, requested_at)
+				 VALUES (?, 1, ?, 'reset_password', ?, '{}', ?, 'Forgot it', 'pending', ?, ?)`,
+				req, staff.User.AgencyID, id, sqlstore.HashPassword("one time"), staff.User.ID, tx.Now().UnixMicro())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		s2, err := sqlstore.Open(ctx, e.db, e.key, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s2.Close()
+		if kinds := e.kindsOf(t, req); !hasAll(kinds, "admin.requested", "admin.password_bound") {
+			t.Errorf("log of the old request: %v", kinds)
+		}
 		if _, _, err := s2.SignIn(ctx, "old.account", password); err != nil {
 			t.Errorf("signing in with a password stored before binding: %v", err)
 		}
@@ -454,6 +468,53 @@ func TestPasswordsStoredBeforeBinding(t *testing.T) {
 		r, err := ledger.VerifyDB(ctx, e.db, e.key.VerifierKey(), sqlstore.Tables, nil)
 		if err != nil || !r.OK() {
 			t.Fatalf("verify: %v %v", err, r.Problems)
+		}
+	})
+}
+
+// TestForgedRequestPasswordRefused: under an intervention a password reset
+// waits for a commissioner with the hash of its one-time password. A
+// database administrator who swaps in the hash of a password they know
+// cannot have it approved: the approval is refused and logged, and the
+// person's password is unchanged; an untouched request is approved and its
+// one-time password works.
+func TestForgedRequestPasswordRefused(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin, commissioner := e.user(t, "admin"), e.user(t, "commissioner")
+		council := e.town.Agencies[vigil.AgencyChildrensServices].ID
+		sw := e.town.Login("social.worker")
+		if _, err := e.store.StartIntervention(ctx, commissioner, council, "Direction under section 15"); err != nil {
+			t.Fatal(err)
+		}
+		req, err := e.store.Administer(ctx, admin, vigil.AdminChange{Action: vigil.AdminResetPassword, UserID: sw.User.ID, Reason: "Forgot it"})
+		if err != nil || req.Record.Status != vigil.AdminPending {
+			t.Fatalf("reset request: %+v %v", req, err)
+		}
+		e.exec(t, `UPDATE admin_actions SET password_hash = ? WHERE id = ?`, sqlstore.HashPassword("known-to-the-administrator"), req.Record.ID)
+		if _, err := e.store.DecideAdminRequest(ctx, commissioner, req.Record.ID, true, "Identity checked"); vigil.ErrorCode(err) != vigil.ECONFLICT ||
+			!strings.Contains(vigil.ErrorMessage(err), "changed outside Vigil") {
+			t.Errorf("approving a request whose password was swapped: %v", err)
+		}
+		if got := count(e.kindsOf(t, admin.ID), "credential.tampered"); got != 1 {
+			t.Errorf("%d credential.tampered entries for the requester, want 1", got)
+		}
+		if _, _, err := e.store.SignIn(ctx, sw.Username, "known-to-the-administrator"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+			t.Errorf("the swapped password signs in: %v", err)
+		}
+		if _, _, err := e.store.SignIn(ctx, sw.Username, sw.Password); err != nil {
+			t.Errorf("the person's own password after the refused approval: %v", err)
+		}
+
+		again, err := e.store.Administer(ctx, admin, vigil.AdminChange{Action: vigil.AdminResetPassword, UserID: sw.User.ID, Reason: "Forgot it, asked again"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.DecideAdminRequest(ctx, commissioner, again.Record.ID, true, "Identity checked"); err != nil {
+			t.Fatalf("approving an untouched request: %v", err)
+		}
+		if _, _, err := e.store.SignIn(ctx, sw.Username, again.Password); err != nil {
+			t.Errorf("the approved one-time password: %v", err)
 		}
 	})
 }

@@ -59,7 +59,7 @@ func (s *Store) DeclareConflict(ctx context.Context, actor vigil.Actor, n vigil.
 			}
 			rec.InterventionID, rec.Status = in.ID, vigil.AdminPending
 			out.Request = rec
-			return insertAdminRecord(tx, rec, details, "")
+			return s.insertAdminRecord(tx, rec, details, "")
 		}
 		if out.Conflict, err = s.recordConflict(tx, who, u, n); err != nil {
 			return err
@@ -70,7 +70,7 @@ func (s *Store) DeclareConflict(ctx context.Context, actor vigil.Actor, n vigil.
 		// A commissioner's change during an intervention is on the agency's
 		// administration record beside the requests they decide.
 		rec.InterventionID = in.ID
-		return insertAdminRecord(tx, rec, details, "")
+		return s.insertAdminRecord(tx, rec, details, "")
 	})
 	if err != nil {
 		return nil, err

@@ -148,7 +148,7 @@ func (s *Store) EndIntervention(ctx context.Context, actor vigil.Actor, id vigil
 		rows.Close()
 		for _, rid := range pending {
 			if err := tx.Save("admin.lapsed", who, "admin_actions",
-				`UPDATE admin_actions SET status = 'lapsed', decided_by = ?, decided_at = ?, decision = ?, password_hash = NULL,
+				`UPDATE admin_actions SET status = 'lapsed', decided_by = ?, decided_at = ?, decision = ?, password_hash = NULL, password_mac = NULL,
 				 version = version + 1 WHERE id = ?`, who, micros(now), "The intervention ended before a decision", rid); err != nil {
 				return err
 			}
