@@ -43,10 +43,21 @@ type ImportedConcern struct {
 	// held it then (they may have left since); for an open case, an active
 	// member of staff who may hold cases. Empty means the duty manager of
 	// the intake team, as for a live concern.
-	OwnerID   ID
-	Decisions []ImportedDecision // in the order they were taken
-	Missing   []ImportedMissing
-	Notes     []ImportedNote // lines for the chronology, such as a retraction
+	OwnerID    ID
+	Decisions  []ImportedDecision // in the order they were taken
+	Missing    []ImportedMissing
+	Screenings []ImportedScreening // CSE screenings, each dated while the case was open
+	Notes      []ImportedNote      // lines for the chronology, such as a retraction
+}
+
+// ImportedScreening is a CSE screening of the past: its scores, who
+// scored them and when. Its level is worked out from the scores and the
+// child's age then, as a live screening's is.
+type ImportedScreening struct {
+	Scores map[string]Score
+	Notes  string
+	At     time.Time
+	By     ID
 }
 
 // ImportedDecision is a decision of the past: a workflow step (Steps) with
@@ -142,6 +153,21 @@ func (n *ImportedConcern) Validate(now time.Time) error {
 		}
 		checkText(&v, f+".details", "the details of the episode", m.Details, MaxReasonLen, true)
 	}
+	for i, sc := range n.Screenings {
+		f := fmt.Sprintf("screenings[%d]", i)
+		ns := NewScreening{Scores: sc.Scores, Notes: sc.Notes}
+		if err := ns.Validate(); err != nil {
+			v.Add(f+".scores", "%s", ErrorMessage(err))
+		}
+		checkText(&v, f+".notes", "the notes of the screening", sc.Notes, MaxReasonLen, false)
+		checkTime(&v, f+".at", "The time of the screening", sc.At, now)
+		if sc.At.Before(n.ReceivedAt) {
+			v.Add(f+".at", "A screening cannot come before the concern was received")
+		}
+		if !sc.By.Valid() {
+			v.Add(f+".by", "Every screening needs the id of the person who scored it")
+		}
+	}
 	for i, x := range n.Notes {
 		f := fmt.Sprintf("notes[%d]", i)
 		checkTime(&v, f+".at", "The time of the note", x.At, now)
@@ -193,6 +219,7 @@ type CaseHistory struct {
 	Decisions   []*Decision       // in order, each with its label and stages
 	Deadlines   []*Deadline       // every clock instance, in the order started
 	Missing     []*MissingEpisode // in the order given
+	Screenings  []*Screening      // in the order given, each with its level
 }
 
 // Replay runs an imported concern's history through the workflow and the
@@ -299,6 +326,14 @@ func (r *Rules) Replay(cal Calendar, n *ImportedConcern) (*CaseHistory, error) {
 			x.h.Stage = to
 			x.h.Closed = to == StageClosed
 		}
+	}
+	// Screenings change no clock; each must fall while the case was open.
+	for i, sc := range n.Screenings {
+		if x.h.Closed && sc.At.After(lastDecision) {
+			return nil, replayErr(fmt.Sprintf("screenings[%d]", i), "Screening %d is dated after the case was closed, %s", i+1, when(lastDecision))
+		}
+		x.h.Screenings = append(x.h.Screenings, &Screening{ID: NewID(), Scores: sc.Scores, Notes: sc.Notes, By: sc.By, At: sc.At,
+			Level: ScreeningLevel(n.Child.AgeAt(sc.At), sc.Scores)})
 	}
 	return x.h, nil
 }

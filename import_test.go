@@ -1,6 +1,7 @@
 package vigil_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -189,4 +190,59 @@ func TestImportedUserValidate(t *testing.T) {
 			t.Errorf("%+v accepted", u)
 		}
 	}
+}
+
+// TestReplayScreenings: an imported screening is scored as a live one
+// (its level from the scores and the child's age then), and must fall
+// while the case was open.
+func TestReplayScreenings(t *testing.T) {
+	cal := workday.England()
+	rules := vigil.DefaultRules()
+	received := time.Date(2015, 6, 1, 9, 0, 0, 0, vigil.London)
+	a, b := vigil.NewID(), vigil.NewID()
+	day := 24 * time.Hour
+	closed := []vigil.ImportedDecision{
+		{Kind: "referral", Outcome: "no_further_action", Reason: "because", At: received.Add(3 * time.Hour), By: a},
+		{Kind: "close_request", Outcome: "requested", Reason: "because", At: received.Add(2 * day), By: a},
+		{Kind: "close_approval", Outcome: "approved", Reason: "because", At: received.Add(3 * day), By: b},
+	}
+	scores := map[string]vigil.Score{"older_boyfriend": vigil.ScoreHigh, "missing": vigil.ScoreHigh, "gifts": vigil.ScoreMedium}
+	child := vigil.Child{Name: "A Child", DateOfBirth: "2001-03-04"}
+	n := &vigil.ImportedConcern{ReceivedAt: received, Child: child, Decisions: closed,
+		Screenings: []vigil.ImportedScreening{{Scores: scores, At: received.Add(day), By: a}}}
+	h, err := rules.Replay(cal, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Screenings) != 1 {
+		t.Fatalf("%d screenings replayed, want 1", len(h.Screenings))
+	}
+	if want := vigil.ScreeningLevel(child.AgeAt(received.Add(day)), scores); h.Screenings[0].Level != want || want == "" {
+		t.Errorf("level %q, want %q", h.Screenings[0].Level, want)
+	}
+	n.Screenings[0].At = received.Add(4 * day)
+	if _, err := rules.Replay(cal, n); vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(vigil.ErrorMessage(err), "after the case was closed") {
+		t.Errorf("a screening after closure: %v", err)
+	}
+	bad := vigil.ImportedConcern{SourceRef: "X1", Source: vigil.SourcePublic, ReceivedAt: received, WhatHappened: "Something happened.",
+		Screenings: []vigil.ImportedScreening{{Scores: map[string]vigil.Score{"not_an_indicator": vigil.ScoreHigh}, At: received.Add(-day)}}}
+	err = bad.Validate(received.Add(10 * day))
+	for _, f := range []string{"screenings[0].scores", "screenings[0].at", "screenings[0].by"} {
+		if !hasField(err, f) {
+			t.Errorf("Validate does not name %s: %v", f, err)
+		}
+	}
+}
+
+func hasField(err error, field string) bool {
+	var ve *vigil.Error
+	if !errors.As(err, &ve) {
+		return false
+	}
+	for _, f := range ve.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
 }

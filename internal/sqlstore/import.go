@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -185,6 +186,9 @@ func (s *Store) Import(ctx context.Context, actor vigil.Actor, batch []vigil.Imp
 		for _, d := range n.Decisions {
 			ids[d.By] = true
 		}
+		for _, sc := range n.Screenings {
+			ids[sc.By] = true
+		}
 		needDuty = needDuty || n.OwnerID == ""
 	}
 	delete(ids, "")
@@ -282,6 +286,9 @@ func (s *Store) prepareImport(r *importRow, people map[vigil.ID]*importPerson, d
 	for _, d := range n.Decisions {
 		named = append(named, d.By)
 	}
+	for _, sc := range n.Screenings {
+		named = append(named, sc.By)
+	}
 	for _, id := range named {
 		if id != "" && people[id] == nil {
 			return vigil.Errorf(vigil.EINVALID, "It names a person (%s) who is not a user; import the staff first", id)
@@ -349,6 +356,10 @@ func (s *Store) prepareImport(r *importRow, people map[vigil.ID]*importPerson, d
 			ev(*m.ReturnedAt, vigil.ActorSystem, "missing.returned", "Returned "+when(*m.ReturnedAt))
 		}
 	}
+	for _, sc := range h.Screenings {
+		sc.CaseID = cs.ID
+		ev(sc.At, sc.By, "screening.recorded", fmt.Sprintf("CSE screening: %s risk (%d indicators)", sc.Level, len(sc.Scores)))
+	}
 	for _, nt := range n.Notes {
 		ev(nt.At, vigil.ActorSystem, "note.imported", nt.Text)
 	}
@@ -410,6 +421,17 @@ func (s *Store) writeImport(tx *ledger.Tx, who string, r *importRow) error {
 			`INSERT INTO decisions (id, version, case_id, kind, outcome, reason, late_reason, at, decided_by, from_stage, to_stage, recorded_at)
 			 VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, cs.ID, d.Kind, d.Outcome, d.Reason, null(d.LateReason), micros(d.At), d.DecidedBy, d.FromStage, d.ToStage, micros(now)); err != nil {
+			return err
+		}
+	}
+	for _, sc := range h.Screenings {
+		scores, err := json.Marshal(sc.Scores) // map keys are sorted: a canonical encoding
+		if err != nil {
+			return err
+		}
+		if err := tx.Save("screening.imported", who, "screenings",
+			`INSERT INTO screenings (id, version, case_id, scores, level, notes, by_id, at) VALUES (?, 1, ?, ?, ?, ?, ?, ?)`,
+			sc.ID, cs.ID, string(scores), sc.Level, sc.Notes, sc.By, micros(sc.At)); err != nil {
 			return err
 		}
 	}

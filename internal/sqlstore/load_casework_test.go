@@ -49,6 +49,10 @@ func TestLoadedTownCasework(t *testing.T) {
 		{"children looked after now", count(`SELECT COUNT(*) FROM cases WHERE status = 'open' AND looked_after <> 0`), 1},
 		{"cases with several missing episodes", count(`SELECT COUNT(*) FROM (SELECT case_id FROM missing_episodes GROUP BY case_id HAVING COUNT(*) >= 2) x`), 1},
 		{"CSE screenings", count(`SELECT COUNT(*) FROM screenings`), 1},
+		// History's screenings are dated when they were done, spread over
+		// the years, not on the day the town was loaded.
+		{"CSE screenings more than a year old", count(`SELECT COUNT(*) FROM screenings WHERE at < ?`, now.AddDate(-1, 0, 0).UnixMicro()), 5},
+		{"years with a CSE screening", count(`SELECT COUNT(DISTINCT at / 31557600000000) FROM screenings`), 3},
 		{"referrals to another agency", count(`SELECT COUNT(*) FROM agency_referrals`), 1},
 		{"referrals not yet acknowledged", count(`SELECT COUNT(*) FROM agency_referrals WHERE acknowledged_at IS NULL`), 1},
 		{"transfers accepted", count(`SELECT COUNT(*) FROM transfers WHERE status = 'accepted'`), 1},

@@ -664,6 +664,19 @@ func (l *loader) convert(i int, rep *Report) (vigil.ImportedConcern, *liveCase, 
 		}
 		ic.Decisions = append(ic.Decisions, vigil.ImportedDecision{Kind: s.kind, Outcome: s.outcome, Reason: s.reason, LateReason: s.late, At: s.at, By: by})
 	}
+	// Exploitation cases were screened, as live ones are, while open: so
+	// the screening dashboard has sixteen years, not only the recent ones.
+	if screenable(rep) && len(ic.Decisions) > 0 && l.r.chance(0.6) {
+		first, end := ic.Decisions[0].At, l.now
+		if complete {
+			end = ic.Decisions[len(ic.Decisions)-1].At
+		}
+		if span := end.Sub(first); span > 0 {
+			at := first.Add(time.Duration(l.r.Int64N(int64(min(span, 5*24*time.Hour)))))
+			ic.Screenings = append(ic.Screenings, vigil.ImportedScreening{Scores: l.screening(rep, len(ic.Missing)),
+				Notes: "Screened from the referral and what the agencies knew then", At: at, By: dec})
+		}
+	}
 	if complete {
 		l.stats.Closed++
 	} else {

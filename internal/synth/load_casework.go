@@ -201,11 +201,10 @@ func (l *loader) liveCase(rep *Report, steps []step) *liveCase {
 	if rep.Missing != nil {
 		lc.missing = []*MissingEpisode{rep.Missing}
 	}
-	exploitation := rep.Category == CatCSE || rep.Category == CatMissing || rep.Category == CatSexualHealth
-	if exploitation && r.chance(0.6) {
+	if screenable(rep) && r.chance(0.6) {
 		lc.extra.screen = l.screening(rep, len(lc.missing))
 	}
-	if (exploitation || rep.Category == CatPhysicalAbuse) && r.chance(0.5) {
+	if (screenable(rep) || rep.Category == CatPhysicalAbuse) && r.chance(0.5) {
 		lc.extra.refer, lc.extra.ack = true, r.chance(0.6)
 	}
 	if len(steps) > 0 && r.chance(0.3) {
@@ -215,6 +214,12 @@ func (l *loader) liveCase(rep *Report, steps []step) *liveCase {
 		l.home[child] = lc
 	}
 	return lc
+}
+
+// screenable reports whether a report's category is one a CSE screening
+// is for.
+func screenable(rep *Report) bool {
+	return rep.Category == CatCSE || rep.Category == CatMissing || rep.Category == CatSexualHealth
 }
 
 // screeningIndicators are the indicators a screening of each category of
