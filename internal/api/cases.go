@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/vigil-project/vigil"
@@ -122,22 +123,30 @@ func caseFilter(r *http.Request, u *vigil.User) (vigil.CaseFilter, error) {
 			v.Add("sort", "sort must be \"opened\" (oldest first) or \"deadline\" (next deadline first, overdue at the top).")
 		}
 	}
+	f.Limit, f.Offset = listPage(&v, q, vigil.MaxCaseList)
+	if err := v.Err(); err != nil {
+		return vigil.CaseFilter{}, badRequest(err)
+	}
+	return f, nil
+}
+
+// listPage reads ?limit= (1 to most; 0 when absent: the service's default)
+// and ?offset= (the next_offset of the page before; 0 when absent) of a
+// paged list, adding to v what is wrong with them.
+func listPage(v *vigil.Validation, q url.Values, most int) (limit, offset int) {
 	if q.Has("limit") {
 		n, err := strconv.Atoi(q.Get("limit"))
-		if err != nil || n < 1 || n > vigil.MaxCaseList {
-			v.Add("limit", "limit must be a whole number from 1 to %d.", vigil.MaxCaseList)
+		if err != nil || n < 1 || n > most {
+			v.Add("limit", "limit must be a whole number from 1 to %d.", most)
 		}
-		f.Limit = n
+		limit = n
 	}
 	if q.Has("offset") {
 		n, err := strconv.Atoi(q.Get("offset"))
 		if err != nil || n < 0 {
 			v.Add("offset", "offset must be a whole number, 0 or more: the next_offset of the page before.")
 		}
-		f.Offset = n
+		offset = n
 	}
-	if err := v.Err(); err != nil {
-		return vigil.CaseFilter{}, badRequest(err)
-	}
-	return f, nil
+	return limit, offset
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/vigil-project/vigil"
@@ -526,20 +525,7 @@ func (h *handler) listEscalations(w http.ResponseWriter, r *http.Request, u *vig
 	}
 	var f vigil.EscalationFilter
 	var v vigil.Validation
-	if q.Has("limit") {
-		n, err := strconv.Atoi(q.Get("limit"))
-		if err != nil || n < 1 || n > vigil.MaxEscalationList {
-			v.Add("limit", "limit must be a whole number from 1 to %d.", vigil.MaxEscalationList)
-		}
-		f.Limit = n
-	}
-	if q.Has("offset") {
-		n, err := strconv.Atoi(q.Get("offset"))
-		if err != nil || n < 0 {
-			v.Add("offset", "offset must be a whole number, 0 or more: the next_offset of the page before.")
-		}
-		f.Offset = n
-	}
+	f.Limit, f.Offset = listPage(&v, q, vigil.MaxEscalationList)
 	if err := v.Err(); err != nil {
 		h.fail(w, r, badRequest(err))
 		return
