@@ -175,12 +175,12 @@ func (s *Store) revokeUnboundTokens(ctx context.Context) error {
 		return nil
 	}
 	return s.write(ctx, func(tx *ledger.Tx) error {
-		ids, err := stringsOf(tx, `SELECT id FROM api_tokens WHERE mac IS NULL AND revoked_at IS NULL ORDER BY id`)
+		ids, err := idsOf(tx, `SELECT id FROM api_tokens WHERE mac IS NULL AND revoked_at IS NULL ORDER BY id`)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if err := s.revokeToken(tx, string(vigil.ActorSystem), id, reasonUnbound); err != nil {
+			if err := s.revokeToken(tx, string(vigil.ActorSystem), string(id), reasonUnbound); err != nil {
 				return err
 			}
 		}
@@ -193,24 +193,6 @@ const reasonUnbound = "made by an earlier version of Vigil, whose tokens can no 
 
 var errUnboundToken = vigil.Errorf(vigil.EUNAUTHORIZED,
 	"This API token was made by an earlier version of Vigil and no longer works. Make a new one on your account page.")
-
-// stringsOf returns the one text column of a query's rows.
-func stringsOf(q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.Query(query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
 
 // A password hash is bound the same way (migration 0095): password_mac =
 // HMAC(secret, the person's id and the hash). Without it, whoever can
@@ -268,64 +250,51 @@ func (s *Store) bindPasswords(ctx context.Context) error {
 		return nil
 	}
 	return s.write(ctx, func(tx *ledger.Tx) error {
-		rows, err := tx.Query(`SELECT id, password_hash FROM users WHERE password_mac IS NULL AND password_hash <> '' ORDER BY id`)
+		n, err := bindHashes(tx, "users", "password_hash <> ''", "user.password_bound", s.passwordMAC)
 		if err != nil {
 			return err
 		}
-		type unbound struct {
-			id   vigil.ID
-			hash string
-		}
-		var todo []unbound
-		for rows.Next() {
-			var u unbound
-			if err := rows.Scan(&u.id, &u.hash); err != nil {
-				rows.Close()
-				return err
-			}
-			todo = append(todo, u)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, u := range todo {
-			mac, err := s.passwordMAC(u.id, u.hash)
-			if err != nil {
-				return err
-			}
-			if err := tx.Save("user.password_bound", string(vigil.ActorSystem), "users",
-				`UPDATE users SET password_mac = ?, version = version + 1 WHERE id = ?`, mac, u.id); err != nil {
-				return err
-			}
-		}
-		s.logger.Info("password hashes stored before they were bound to the log key bound", "count", len(todo))
-		return s.bindRequestPasswords(tx)
+		s.logger.Info("password hashes stored before they were bound to the log key bound", "count", n)
+		_, err = bindHashes(tx, "admin_actions", "password_hash IS NOT NULL", "admin.password_bound", s.requestPasswordMAC)
+		return err
 	})
 }
 
-// bindRequestPasswords binds the one-time password hashes of requests
-// still pending from before migration 0096.
-func (s *Store) bindRequestPasswords(tx *ledger.Tx) error {
-	ids, err := stringsOf(tx, `SELECT id FROM admin_actions WHERE password_mac IS NULL AND password_hash IS NOT NULL ORDER BY id`)
+// bindHashes sets, through the log, the password_mac of every row of table
+// that has a hash (where stored) and no mac yet, and returns how many.
+func bindHashes(tx *ledger.Tx, table, stored, kind string, mac func(vigil.ID, string) ([]byte, error)) (int, error) {
+	rows, err := tx.Query(`SELECT id, password_hash FROM ` + table + ` WHERE password_mac IS NULL AND ` + stored + ` ORDER BY id`)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for _, id := range ids {
-		var hash string
-		if err := tx.QueryRow(`SELECT password_hash FROM admin_actions WHERE id = ?`, id).Scan(&hash); err != nil {
-			return err
+	type unbound struct {
+		id   vigil.ID
+		hash string
+	}
+	var todo []unbound
+	for rows.Next() {
+		var u unbound
+		if err := rows.Scan(&u.id, &u.hash); err != nil {
+			rows.Close()
+			return 0, err
 		}
-		mac, err := s.requestPasswordMAC(vigil.ID(id), hash)
+		todo = append(todo, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, u := range todo {
+		m, err := mac(u.id, u.hash)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if err := tx.Save("admin.password_bound", string(vigil.ActorSystem), "admin_actions",
-			`UPDATE admin_actions SET password_mac = ?, version = version + 1 WHERE id = ?`, mac, id); err != nil {
-			return err
+		if err := tx.Save(kind, string(vigil.ActorSystem), table,
+			`UPDATE `+table+` SET password_mac = ?, version = version + 1 WHERE id = ?`, m, u.id); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	return len(todo), nil
 }
 
 // A pending request's one-time password hash (admin_actions, migration

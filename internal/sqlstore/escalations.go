@@ -296,6 +296,15 @@ func (s *Store) climb(ctx context.Context, now time.Time) (int, error) {
 	return n, err
 }
 
+// idsOf runs a query of one id column and returns the ids.
+func idsOf(q querier, query string, args ...any) ([]vigil.ID, error) {
+	rows, err := q.Query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rows)
+}
+
 func scanIDs(rows *sql.Rows) ([]vigil.ID, error) {
 	defer rows.Close()
 	var ids []vigil.ID

@@ -511,11 +511,7 @@ func (s *Store) ResolveActionEscalation(ctx context.Context, actor vigil.Actor, 
 
 // resolveActionEscalations ends an action's open escalations with a decision.
 func (s *Store) resolveActionEscalations(tx *ledger.Tx, actor string, actionID vigil.ID, decision string) error {
-	rows, err := tx.Query(`SELECT id FROM action_escalations WHERE action_id = ? AND status = 'open'`, actionID)
-	if err != nil {
-		return err
-	}
-	ids, err := scanIDs(rows)
+	ids, err := idsOf(tx, `SELECT id FROM action_escalations WHERE action_id = ? AND status = 'open'`, actionID)
 	if err != nil {
 		return err
 	}

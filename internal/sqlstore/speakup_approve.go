@@ -59,11 +59,7 @@ func pendingRequest(q querier, recipientID vigil.ID, kinds ...string) (id vigil.
 // withdraw closes a recipient's open requests of the given kinds.
 func withdraw(tx *ledger.Tx, who string, recipientID vigil.ID, kinds ...string) error {
 	for _, k := range kinds {
-		rows, err := tx.Query(`SELECT id FROM speakup_key_approvals WHERE recipient_id = ? AND kind = ? AND status = 'pending'`, recipientID, k)
-		if err != nil {
-			return err
-		}
-		ids, err := scanIDs(rows)
+		ids, err := idsOf(tx, `SELECT id FROM speakup_key_approvals WHERE recipient_id = ? AND kind = ? AND status = 'pending'`, recipientID, k)
 		if err != nil {
 			return err
 		}

@@ -104,11 +104,7 @@ func (s *Store) Configure(ctx context.Context, actor vigil.Actor, c *speakup.Con
 				}
 			}
 		}
-		rows, err := tx.Query(`SELECT user_id FROM speakup_named_recipients WHERE active = 1`)
-		if err != nil {
-			return err
-		}
-		current, err := scanIDs(rows)
+		current, err := idsOf(tx, `SELECT user_id FROM speakup_named_recipients WHERE active = 1`)
 		if err != nil {
 			return err
 		}
@@ -124,11 +120,7 @@ func (s *Store) Configure(ctx context.Context, actor vigil.Actor, c *speakup.Con
 				}
 			}
 		}
-		rows, err = tx.Query(`SELECT user_id FROM speakup_custodians WHERE active = 1`)
-		if err != nil {
-			return err
-		}
-		current, err = scanIDs(rows)
+		current, err = idsOf(tx, `SELECT user_id FROM speakup_custodians WHERE active = 1`)
 		if err != nil {
 			return err
 		}

@@ -20,11 +20,7 @@ import (
 
 // routedAgencies returns the agencies a report was routed to.
 func routedAgencies(q querier, reportID vigil.ID) ([]vigil.ID, error) {
-	rows, err := q.Query(`SELECT DISTINCT agency_id FROM speakup_access WHERE report_id = ? ORDER BY agency_id`, reportID)
-	if err != nil {
-		return nil, err
-	}
-	return scanIDs(rows)
+	return idsOf(q, `SELECT DISTINCT agency_id FROM speakup_access WHERE report_id = ? ORDER BY agency_id`, reportID)
 }
 
 // speakupHolder finds who holds an escalation of a report at level, or at
@@ -74,11 +70,7 @@ func (s *Store) raiseSpeakUp(tx *ledger.Tx, reportID, deadlineID vigil.ID, reaso
 
 // resolveSpeakUpFor ends the open escalations of a deadline with a decision.
 func resolveSpeakUpFor(tx *ledger.Tx, actor string, deadlineID vigil.ID, decision string) error {
-	rows, err := tx.Query(`SELECT id FROM speakup_escalations WHERE deadline_id = ? AND status = 'open'`, deadlineID)
-	if err != nil {
-		return err
-	}
-	ids, err := scanIDs(rows)
+	ids, err := idsOf(tx, `SELECT id FROM speakup_escalations WHERE deadline_id = ? AND status = 'open'`, deadlineID)
 	if err != nil {
 		return err
 	}

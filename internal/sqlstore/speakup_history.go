@@ -30,11 +30,7 @@ func keepTombstone(tx *ledger.Tx, id vigil.ID, rule string) error {
 		return err
 	}
 	list := func(q string) (string, error) {
-		rows, err := tx.Query(q, id)
-		if err != nil {
-			return "", err
-		}
-		ids, err := scanIDs(rows)
+		ids, err := idsOf(tx, q, id)
 		if err != nil {
 			return "", err
 		}
