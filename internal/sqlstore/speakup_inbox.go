@@ -177,21 +177,9 @@ func (s *Store) Open(ctx context.Context, actor vigil.Actor, key *speakup.Keyrin
 			return nil, internal("read report", err)
 		}
 	}
-	rows, err := q.Query(`SELECT u.id, u.name, u.role, u.agency_id FROM speakup_access a JOIN users u ON u.id = a.user_id
-		WHERE a.report_id = ? ORDER BY u.name, u.id`, r.ID)
-	if err != nil {
-		return nil, internal("read report", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p vigil.Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.AgencyID); err != nil {
-			return nil, internal("read report", err)
-		}
-		d.Recipients = append(d.Recipients, &p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, internal("read report", err)
+	if d.Recipients, err = s.people(q, `SELECT u.id, u.name, u.role, u.agency_id FROM speakup_access a JOIN users u ON u.id = a.user_id
+		WHERE a.report_id = ? ORDER BY u.name, u.id`, r.ID); err != nil {
+		return nil, err
 	}
 	if d.Escalations, err = s.escalationsOf(q, r.ID); err != nil {
 		return nil, err

@@ -247,30 +247,20 @@ func (s *Store) people(q querier, query string, args ...any) ([]*vigil.Person, e
 		}
 		out = append(out, &p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("read report", err)
+	}
+	return out, nil
 }
 
 // stale returns the recipients of a report who replaced their key since
 // it was last sealed for them, once the new key is approved: a key that
 // waits for approval is sealed nothing.
 func (s *Store) stale(q querier, reportID vigil.ID) ([]*vigil.Person, error) {
-	rows, err := q.Query(`SELECT u.id, u.name, u.role, u.agency_id FROM speakup_access a
+	return s.people(q, `SELECT u.id, u.name, u.role, u.agency_id FROM speakup_access a
 		JOIN speakup_recipients c ON c.id = a.recipient_id JOIN users u ON u.id = a.user_id
 		WHERE a.report_id = ? AND c.active = 1 AND c.approval IS NULL AND c.rekeyed_at IS NOT NULL AND COALESCE(a.resealed_at, a.granted_at) < c.rekeyed_at
 		ORDER BY u.name, u.id`, reportID)
-	if err != nil {
-		return nil, internal("read report", err)
-	}
-	defer rows.Close()
-	var out []*vigil.Person
-	for rows.Next() {
-		var p vigil.Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.AgencyID); err != nil {
-			return nil, internal("read report", err)
-		}
-		out = append(out, &p)
-	}
-	return out, rows.Err()
 }
 
 // notStale refuses a reader whose key is newer than the report's seal.
