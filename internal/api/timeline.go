@@ -59,12 +59,7 @@ func timelinePage(q url.Values) (vigil.TimelinePage, error) {
 }
 
 func (h *handler) caseTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	q, err := checkQuery(r, pageParams...)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	page, err := timelinePage(q)
+	page, err := requestPage(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -101,6 +96,16 @@ func datePeriod(q url.Values, def int) (from, to time.Time, err error) {
 	return from, to.AddDate(0, 0, 1), nil
 }
 
+// requestPage reads a page of a timeline (timelinePage) from a request
+// that takes no other parameters.
+func requestPage(r *http.Request) (vigil.TimelinePage, error) {
+	q, err := checkQuery(r, pageParams...)
+	if err != nil {
+		return vigil.TimelinePage{}, err
+	}
+	return timelinePage(q)
+}
+
 // periodPage reads a period (datePeriod) and a page of it (timelinePage).
 func periodPage(r *http.Request, def int) (from, to time.Time, page vigil.TimelinePage, err error) {
 	q, err := checkQuery(r, append([]string{"from", "to"}, pageParams...)...)
@@ -133,12 +138,7 @@ func (h *handler) personTimeline(w http.ResponseWriter, r *http.Request, u *vigi
 
 // childTimeline answers with every entry about every case of the child of a case.
 func (h *handler) childTimeline(w http.ResponseWriter, r *http.Request, u *vigil.User) {
-	q, err := checkQuery(r, pageParams...)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	page, err := timelinePage(q)
+	page, err := requestPage(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
