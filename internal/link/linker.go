@@ -245,8 +245,9 @@ func run(ctx context.Context, recs []Record, nLeft int, cross bool, opt Options)
 	}
 
 	t = time.Now()
-	b := newBlocks(recs, opt.Rules, cross, opt.MaxBlock, opt.pairBudget(len(recs)), opt.Workers)
-	res.Stats.PairsGenerated, res.Stats.BlocksSkipped, res.Stats.PairBudget = b.pairs, b.skipped, opt.pairBudget(len(recs))
+	budget := opt.pairBudget(len(recs))
+	b := newBlocks(recs, opt.Rules, cross, opt.MaxBlock, budget, opt.Workers)
+	res.Stats.PairsGenerated, res.Stats.BlocksSkipped, res.Stats.PairBudget = b.pairs, b.skipped, budget
 	stage("blocking", t)
 
 	t = time.Now()
