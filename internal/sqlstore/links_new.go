@@ -86,7 +86,7 @@ func (s *Store) LinkNew(ctx context.Context, ms []*vigil.Mention) (vigil.LinkRun
 		return run, err
 	}
 	props = append(props, alerts...)
-	if _, err := s.saveLinks(ctx, vigil.SystemActor, props, &run); err != nil {
+	if err := s.saveLinks(ctx, vigil.SystemActor, props, &run); err != nil {
 		return run, err
 	}
 	return run, nil

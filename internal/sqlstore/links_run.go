@@ -228,13 +228,13 @@ func (s *Store) storedPairs(ctx context.Context, props []*vigil.Link) (map[pairK
 
 // saveLinks records a new report's proposals not already stored, each
 // with its log entry, and counts them into run.
-func (s *Store) saveLinks(ctx context.Context, actor vigil.Actor, props []*vigil.Link, run *vigil.LinkRun) (int, error) {
+func (s *Store) saveLinks(ctx context.Context, actor vigil.Actor, props []*vigil.Link, run *vigil.LinkRun) error {
 	if len(props) == 0 {
-		return 0, nil
+		return nil
 	}
 	have, err := s.storedPairs(ctx, props)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	var fresh []*vigil.Link
 	for _, l := range props {
@@ -245,8 +245,5 @@ func (s *Store) saveLinks(ctx context.Context, actor vigil.Actor, props []*vigil
 		have[k] = true
 		fresh = append(fresh, l)
 	}
-	if err := s.writeLinks(ctx, actor, fresh, run); err != nil {
-		return 0, err
-	}
-	return run.Proposed, nil
+	return s.writeLinks(ctx, actor, fresh, run)
 }
