@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -106,7 +107,8 @@ func (s *Store) markConflicts(ctx context.Context, entries []vigil.TimelineEntry
 	if len(touching) == 0 {
 		return out
 	}
-	at := map[vigil.ID]int{} // conflict id -> index in out
+	at := map[vigil.ID]int{}         // conflict id -> index in out
+	recorded := map[vigil.ID]int64{} // conflict id -> the log index that recorded it
 	// Conflicts in the order they were recorded, each once.
 	var all []*vigil.Conflict
 	for _, cs := range touching {
@@ -127,6 +129,14 @@ func (s *Store) markConflicts(ctx context.Context, entries []vigil.TimelineEntry
 		}
 		at[x.ID] = len(out)
 		out = append(out, vigil.TimelineConflict{Conflict: *x, PersonName: names[string(x.UserID)]})
+		// "Earlier" is by log order: an entry made in the same millisecond
+		// as the record of the conflict (one batch can hold both) has the
+		// same time, but its place in the log says which came first.
+		recorded[x.ID] = -1
+		var idx sql.NullInt64
+		if err := s.queryRow(ctx, `SELECT MIN(idx) FROM log_entries WHERE object_type = 'conflicts' AND object_id = ?`, x.ID).Scan(&idx); err == nil && idx.Valid {
+			recorded[x.ID] = idx.Int64
+		}
 	}
 	for i := range entries {
 		e := &entries[i]
@@ -135,7 +145,11 @@ func (s *Store) markConflicts(ctx context.Context, entries []vigil.TimelineEntry
 				continue
 			}
 			e.Conflicted = true
-			if e.Time.Before(x.CreatedAt) {
+			earlier := e.Time.Before(x.CreatedAt) // when the log does not say (it always should)
+			if r := recorded[x.ID]; r >= 0 {
+				earlier = e.Index < r
+			}
+			if earlier {
 				out[at[x.ID]].EarlierEntries++
 			}
 		}
